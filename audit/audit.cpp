@@ -1,0 +1,48 @@
+#include "audit.hpp"
+
+#include <openssl/evp.h>
+
+#include "dns/recording_resolver.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit {
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 0xF];
+  }
+  return out;
+}
+
+Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& settings) {
+  Report r;
+  r.message.source = raw.source;
+  r.message.index = raw.index;
+  r.context = env;
+  r.dns.mode = settings.dns.mode();
+  r.dns.servers = settings.dns.servers();
+  if (!raw.error.empty()) {
+    r.error = raw.error;
+    return r;
+  }
+  r.message.size = raw.bytes.size();
+  r.message.sha256 = sha256_hex(raw.bytes);
+  Message msg = parse_message(std::move(raw.bytes), raw.source, raw.index, settings.limits);
+  if (const HeaderField* f = msg.field("Message-ID")) r.message.message_id = text::printable(f->value, 300);
+  if (const HeaderField* f = msg.field("From")) r.message.from = text::printable(f->value, 300);
+  if (const HeaderField* f = msg.field("Subject")) r.message.subject = text::printable(f->value, 300);
+
+  dns::RecordingResolver recorder(settings.dns);
+  Context ctx(msg, env, settings.rules, recorder);
+  r.findings = run_checks(settings.checks, ctx);
+  r.dns.queries = recorder.log();
+  return r;
+}
+
+}  // namespace mailaudit

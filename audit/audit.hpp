@@ -1,0 +1,23 @@
+// One message through the whole pipeline: parse, run the checks, build the report.
+#pragma once
+#include <vector>
+
+#include "check.hpp"
+#include "message/input.hpp"
+#include "report/report.hpp"
+
+namespace mailaudit {
+
+struct AuditSettings {
+  const rules::Rules& rules;
+  dns::Resolver& dns;
+  const std::vector<Check>& checks;
+  ParseLimits limits;
+};
+
+// A RawMessage with an error gives a Report with only `error` set (and its source).
+Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& settings);
+
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace mailaudit

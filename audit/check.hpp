@@ -1,0 +1,46 @@
+// What a check is and what it gets. A check reads the message, the envelope, the rules and DNS, and
+// returns findings: no printing, no global state. Checks run concurrently and never include each other.
+#pragma once
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dns/resolver.hpp"
+#include "envelope.hpp"
+#include "message/message.hpp"
+#include "report/finding.hpp"
+#include "rules/rules.hpp"
+
+namespace mailaudit {
+
+using Args = std::vector<std::pair<std::string, std::string>>;
+
+class Context {
+ public:
+  Context(const Message& m, const Envelope& e, const rules::Rules& r, dns::Resolver& d)
+      : message(m), envelope(e), rules(r), dns(d) {}
+
+  const Message& message;
+  const Envelope& envelope;
+  const rules::Rules& rules;
+  dns::Resolver& dns;
+
+  // A finding with the words of rules/findings.toml for `id`, placeholders filled from `args`.
+  // Throws std::logic_error when the id has no entry (a test keeps the registry and the rules in step).
+  Finding make(std::string_view id, const Args& args = {}) const;
+};
+
+struct Check {
+  std::string_view id;       // "headers", "rdns", ...: the `check` field of its findings
+  Stage stage;               // the stage its findings are mostly about
+  std::string_view summary;  // one line for `mailaudit checks`
+  std::vector<std::string_view> finding_ids;  // every id it may emit
+  std::vector<Finding> (*run)(const Context&);
+};
+
+// Run every check concurrently; a check that throws yields a check.failed finding instead of its own.
+// Findings come back sorted by stage, then severity (worst first), then check order.
+std::vector<Finding> run_checks(const std::vector<Check>& checks, const Context& ctx);
+
+}  // namespace mailaudit

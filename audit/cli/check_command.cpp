@@ -1,0 +1,128 @@
+// `mailaudit check MESSAGE...`: audit messages and print reports.
+#include <iostream>
+#include <memory>
+
+#include "audit.hpp"
+#include "commands.hpp"
+#include "dns/recording_resolver.hpp"
+#include "output.hpp"
+#include "registry.hpp"
+#include "report/writers.hpp"
+#include "rules/rules.hpp"
+
+namespace mailaudit::cli {
+
+namespace {
+
+struct CheckOptions {
+  std::vector<std::string> messages;
+  std::string ip, helo, mail_from;
+  std::vector<std::string> rcpt;
+  std::string format = "text";
+  std::string output;
+  std::vector<std::string> resolvers, zones;
+  bool offline = false;
+  int timeout_ms = 2000;
+  std::string rules_dir;
+  std::string fail_on = "error";
+  bool follow_links = false, allow_private_links = false;
+  ParseLimits limits;
+};
+
+bool fails(const Report& r, const std::string& fail_on) {
+  if (!r.error.empty()) return true;
+  if (fail_on == "never") return false;
+  Severity threshold = fail_on == "warning" ? Severity::warning : Severity::error;
+  for (const auto& f : r.findings)
+    if (f.severity <= threshold) return true;
+  return false;
+}
+
+int run(const CheckOptions& o, const CLI::App& cmd) {
+  std::unique_ptr<rules::Rules> rules;
+  try {
+    rules = std::make_unique<rules::Rules>(o.rules_dir.empty() ? rules::Rules::builtin()
+                                                               : rules::Rules::from_dir(o.rules_dir));
+  } catch (const rules::RulesError& e) {
+    std::cerr << "mailaudit: rules: " << e.what() << "\n";
+    return 2;
+  }
+
+  Envelope env;
+  if (cmd.count("--ip")) env.ip = o.ip;
+  if (cmd.count("--helo")) env.helo = o.helo;
+  if (cmd.count("--mail-from")) env.mail_from = (o.mail_from == "<>") ? "" : o.mail_from;
+  env.rcpt = o.rcpt;
+
+  std::unique_ptr<Output> out;
+  try {
+    out = std::make_unique<Output>(o.output);
+  } catch (const std::exception& e) {
+    std::cerr << "mailaudit: " << e.what() << "\n";
+    return 2;
+  }
+
+  dns::NullResolver resolver;
+  AuditSettings settings{*rules, resolver, checks::registry(), o.limits};
+  WriterOptions wo;
+  wo.colour = out->is_terminal();
+  wo.generated_at = utc_now();
+  wo.version = MAILAUDIT_VERSION;
+
+  std::vector<Report> collected;
+  bool any_unreadable = false, any_fail = false;
+  std::size_t count = 0;
+  read_inputs(o.messages, o.limits, [&](RawMessage&& raw) {
+    Report r = audit_message(std::move(raw), env, settings);
+    if (!r.error.empty()) {
+      any_unreadable = true;
+      std::cerr << "mailaudit: " << r.message.source << ": " << r.error << "\n";
+    }
+    any_fail = any_fail || fails(r, o.fail_on);
+    if (o.format == "jsonl") {
+      out->write(dump_json(report_json(r, wo), false) + "\n");
+    } else if (o.format == "text") {
+      out->write((count ? "\n" : "") + report_text(r, wo));
+    } else {
+      collected.push_back(std::move(r));
+    }
+    ++count;
+  });
+  if (o.format == "json") {
+    if (collected.size() == 1) out->write(dump_json(report_json(collected.front(), wo), true) + "\n");
+    else out->write(dump_json(batch_json(collected, wo), true) + "\n");
+  }
+  if (any_unreadable) return 2;
+  return any_fail ? 1 : 0;
+}
+
+}  // namespace
+
+std::function<int()> add_check_command(CLI::App& app) {
+  auto o = std::make_shared<CheckOptions>();
+  auto* cmd = app.add_subcommand("check", "Audit messages: what could make a receiver reject them, stage by stage");
+  cmd->add_option("MESSAGE", o->messages, "message file, - for stdin, an mbox file or a Maildir")->required();
+  cmd->add_option("--ip", o->ip, "sending IP address (IPv4 or IPv6)");
+  cmd->add_option("--helo", o->helo, "HELO/EHLO name the sender uses");
+  cmd->add_option("--mail-from", o->mail_from, "envelope sender; '<>' or '' is the null sender");
+  cmd->add_option("--rcpt", o->rcpt, "envelope recipient (repeatable)");
+  cmd->add_option("--format", o->format, "text, json or jsonl")
+      ->check(CLI::IsMember({"text", "json", "jsonl"}));
+  cmd->add_option("--output", o->output, "write the report to FILE instead of stdout");
+  cmd->add_option("--resolver", o->resolvers, "DNS server HOST[:PORT], IPv6 as [addr]:port (repeatable)");
+  cmd->add_option("--zone", o->zones, "zone file or folder of zone files answering first (repeatable)");
+  cmd->add_flag("--offline", o->offline, "no network DNS: zone files only, other names are 'not checked'");
+  cmd->add_option("--timeout", o->timeout_ms, "DNS timeout per try, milliseconds")->check(CLI::Range(10, 60000));
+  cmd->add_option("--rules", o->rules_dir, "folder of rules files replacing the built-in ones");
+  cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never")
+      ->check(CLI::IsMember({"error", "warning", "never"}));
+  cmd->add_flag("--follow-links", o->follow_links, "follow redirect chains of links (HTTP requests)");
+  cmd->add_flag("--allow-private-links", o->allow_private_links, "let --follow-links reach private addresses");
+  cmd->add_option("--max-size", o->limits.max_message_bytes, "largest message in bytes")->capture_default_str();
+  cmd->add_option("--max-depth", o->limits.max_depth, "deepest MIME nesting examined")->capture_default_str();
+  cmd->add_option("--max-parts", o->limits.max_parts, "most MIME parts examined")->capture_default_str();
+  cmd->add_option("--max-headers", o->limits.max_headers, "most header fields per entity")->capture_default_str();
+  return [o, cmd] { return run(*o, *cmd); };
+}
+
+}  // namespace mailaudit::cli

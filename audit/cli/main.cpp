@@ -1,0 +1,29 @@
+// mailaudit: at which SMTP stage could a receiver reject this message, and why?
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"mailaudit: predicts at which SMTP stage a receiver could reject a message, and why"};
+  app.set_version_flag("--version", std::string("mailaudit ") + MAILAUDIT_VERSION);
+  app.require_subcommand(1);
+  auto run_check = mailaudit::cli::add_check_command(app);
+  auto run_checks = mailaudit::cli::add_checks_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line, exit 2: bad usage is not a finding.
+    std::cerr << "mailaudit: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  if (app.got_subcommand("check")) return run_check();
+  if (app.got_subcommand("checks")) return run_checks();
+  return 2;
+}

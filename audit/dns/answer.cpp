@@ -1,0 +1,40 @@
+#include "dns/answer.hpp"
+
+#include <array>
+#include <utility>
+
+namespace mailaudit::dns {
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::NOERROR: return "NOERROR";
+    case Status::NXDOMAIN: return "NXDOMAIN";
+    case Status::NODATA: return "NODATA";
+    case Status::SERVFAIL: return "SERVFAIL";
+    case Status::REFUSED: return "REFUSED";
+    case Status::TIMEOUT: return "TIMEOUT";
+    case Status::OFFLINE: return "OFFLINE";
+  }
+  return "?";
+}
+
+namespace {
+constexpr std::array<std::pair<RRType, std::string_view>, 8> kTypeNames{{
+    {RRType::A, "A"}, {RRType::NS, "NS"}, {RRType::CNAME, "CNAME"}, {RRType::SOA, "SOA"},
+    {RRType::PTR, "PTR"}, {RRType::MX, "MX"}, {RRType::TXT, "TXT"}, {RRType::AAAA, "AAAA"},
+}};
+}  // namespace
+
+std::string_view to_string(RRType t) {
+  for (const auto& [type, name] : kTypeNames)
+    if (type == t) return name;
+  return "?";
+}
+
+std::optional<RRType> parse_rrtype(std::string_view s) {
+  for (const auto& [type, name] : kTypeNames)
+    if (name == s) return type;
+  return std::nullopt;
+}
+
+}  // namespace mailaudit::dns

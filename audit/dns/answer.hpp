@@ -1,0 +1,54 @@
+// The value every DNS lookup returns. Statuses stay distinct all the way to the findings:
+// TIMEOUT, SERVFAIL and REFUSED mean "not known", never "no record".
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailaudit::dns {
+
+enum class Status { NOERROR, NXDOMAIN, NODATA, SERVFAIL, REFUSED, TIMEOUT, OFFLINE };
+
+enum class RRType : std::uint16_t {
+  A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28,
+};
+
+struct Record {
+  std::string name;     // owner, lower case, no trailing dot
+  RRType type = RRType::A;
+  std::uint32_t ttl = 0;
+  // The value as checks use it: A/AAAA address text; PTR, CNAME, NS and MX targets lower case without
+  // the trailing dot ("" for the root, i.e. a null MX); TXT character-strings joined without separators
+  // (RFC 7208 §3.3); SOA in presentation form.
+  std::string value;
+  std::uint16_t preference = 0;  // MX only
+};
+
+struct Answer {
+  std::string name;  // as asked, lower case, no trailing dot
+  RRType type = RRType::A;
+  Status status = Status::OFFLINE;
+  std::vector<Record> records;       // of the asked type, at the end of any CNAME chain
+  std::vector<std::string> cnames;   // the chain followed, in order
+  std::optional<std::uint32_t> ttl;  // smallest TTL of the records, or the negative-caching TTL
+  std::string server;                // who answered: "127.0.0.1:53", "zone:fixtures/dns/x.zone", "cache"
+  double elapsed_ms = 0;
+  std::string note;                  // why, for errors: "no answer after 2 tries of 1000 ms", "CNAME loop"
+
+  bool ok() const { return status == Status::NOERROR; }
+  // The answer says nothing about the name: the check must report a temporary error, not absence.
+  bool unknown() const {
+    return status == Status::SERVFAIL || status == Status::REFUSED || status == Status::TIMEOUT ||
+           status == Status::OFFLINE;
+  }
+  // Authoritative absence: the name or the type does not exist.
+  bool absent() const { return status == Status::NXDOMAIN || status == Status::NODATA; }
+};
+
+std::string_view to_string(Status s);
+std::string_view to_string(RRType t);
+std::optional<RRType> parse_rrtype(std::string_view s);
+
+}  // namespace mailaudit::dns

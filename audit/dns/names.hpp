@@ -1,0 +1,30 @@
+// Domain names and IP addresses: normalisation, validation, reverse and blocklist query names.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mailaudit::dns {
+
+// Lower case, without the trailing dot.
+std::string normalise_name(std::string_view name);
+// Why `name` cannot be a DNS name ("label over 63 octets: ..."), or "" when it can. Any octets are
+// allowed in labels (DNS is 8-bit clean); host-name syntax is a separate question (is_hostname).
+std::string name_problem(std::string_view name);
+// RFC 1123 host name: LDH labels, not starting or ending with '-', at least one label.
+bool is_hostname(std::string_view name);
+
+struct IpAddress {
+  bool v6 = false;
+  std::array<std::uint8_t, 16> bytes{};  // v4 uses the first 4
+  std::string to_string() const;
+};
+std::optional<IpAddress> parse_ip(std::string_view text);
+// 4.3.2.1.in-addr.arpa / nibble-reversed ip6.arpa, no trailing dot.
+std::string reverse_name(const IpAddress& ip);
+// The DNSBL query name: reversed address under the zone (RFC 5782 §2.1, §2.4).
+std::string blocklist_name(const IpAddress& ip, std::string_view zone);
+
+}  // namespace mailaudit::dns

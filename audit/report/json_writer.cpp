@@ -1,0 +1,124 @@
+#include <map>
+
+#include "report/writers.hpp"
+
+namespace mailaudit {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+json answer_json(const dns::Answer& a) {
+  json answers = json::array();
+  for (const auto& rec : a.records) {
+    if (rec.type == dns::RRType::MX) answers.push_back(std::to_string(rec.preference) + " " + rec.value);
+    else answers.push_back(rec.value);
+  }
+  json j = {{"query", a.name},
+            {"type", std::string(to_string(a.type))},
+            {"status", std::string(to_string(a.status))},
+            {"answers", answers},
+            {"server", a.server},
+            {"ttl", a.ttl ? json(*a.ttl) : json(nullptr)},
+            {"time_ms", a.elapsed_ms}};
+  if (!a.cnames.empty()) j["cnames"] = a.cnames;
+  if (!a.note.empty()) j["note"] = a.note;
+  return j;
+}
+
+json finding_json(const Finding& f) {
+  json evidence = json::array();
+  for (const auto& a : f.evidence) evidence.push_back(answer_json(a));
+  return {{"id", f.id},
+          {"check", f.check},
+          {"stage", std::string(to_string(f.stage))},
+          {"severity", std::string(to_string(f.severity))},
+          {"title", f.title},
+          {"detail", f.detail},
+          {"evidence", evidence},
+          {"remedy", f.remedy},
+          {"references", f.references}};
+}
+
+json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+json summary_json(const Summary& s) {
+  json counts = json::object();
+  for (Severity sv : all_severities) counts[std::string(to_string(sv))] = s.counts.at(sv);
+  return {{"verdict", std::string(to_string(s.verdict))},
+          {"first_stage", s.first_stage ? json(std::string(to_string(*s.first_stage))) : json(nullptr)},
+          {"counts", counts}};
+}
+
+}  // namespace
+
+json report_json(const Report& r, const WriterOptions& o) {
+  json findings = json::array();
+  for (const auto& f : r.findings) findings.push_back(finding_json(f));
+  json queries = json::array();
+  for (const auto& q : r.dns.queries) queries.push_back(answer_json(q));
+  json j = {
+      {"schema", "mailaudit-report/1"},
+      {"tool", {{"name", "mailaudit"}, {"version", o.version}}},
+      {"generated_at", o.generated_at},
+      {"message",
+       {{"source", r.message.source},
+        {"index", r.message.index},
+        {"sha256", r.message.sha256},
+        {"size", r.message.size},
+        {"message_id", r.message.message_id},
+        {"from", r.message.from},
+        {"subject", r.message.subject}}},
+      {"context",
+       {{"ip", optional_string(r.context.ip)},
+        {"helo", optional_string(r.context.helo)},
+        {"mail_from", optional_string(r.context.mail_from)},
+        {"rcpt", r.context.rcpt}}},
+      {"summary", summary_json(summarise(r))},
+      {"findings", findings},
+      {"urls", json::array()},
+      {"dns", {{"mode", r.dns.mode}, {"servers", r.dns.servers}, {"queries", queries}}},
+  };
+  if (!r.not_run.empty()) j["not_run"] = r.not_run;
+  if (!r.error.empty()) j["error"] = r.error;
+  return j;
+}
+
+json batch_json(const std::vector<Report>& rs, const WriterOptions& o) {
+  json reports = json::array();
+  std::map<Verdict, std::size_t> verdicts;
+  // Per finding id: how many messages carry it, and at which stage.
+  std::map<std::string, std::pair<std::string, std::size_t>> by_id;
+  std::size_t unreadable = 0;
+  for (const auto& r : rs) {
+    reports.push_back(report_json(r, o));
+    ++verdicts[summarise(r).verdict];
+    if (!r.error.empty()) ++unreadable;
+    std::map<std::string, bool> seen;
+    for (const auto& f : r.findings) {
+      if (f.severity == Severity::pass || seen[f.id]) continue;
+      seen[f.id] = true;
+      auto& slot = by_id[f.id];
+      slot.first = std::string(to_string(f.stage));
+      ++slot.second;
+    }
+  }
+  json findings = json::array();
+  for (const auto& [id, v] : by_id) findings.push_back({{"id", id}, {"stage", v.first}, {"messages", v.second}});
+  return {{"schema", "mailaudit-batch/1"},
+          {"tool", {{"name", "mailaudit"}, {"version", o.version}}},
+          {"generated_at", o.generated_at},
+          {"reports", reports},
+          {"summary",
+           {{"messages", rs.size()},
+            {"unreadable", unreadable},
+            {"verdicts", {{"pass", verdicts[Verdict::pass]}, {"warn", verdicts[Verdict::warn]},
+                          {"fail", verdicts[Verdict::fail]}}},
+            {"findings", findings}}}};
+}
+
+std::string dump_json(const json& j, bool pretty) {
+  return j.dump(pretty ? 2 : -1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace mailaudit

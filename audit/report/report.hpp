@@ -1,0 +1,49 @@
+// A Report: everything said about one message. Writers (text, json, ...) only format it.
+#pragma once
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dns/answer.hpp"
+#include "envelope.hpp"
+#include "report/finding.hpp"
+
+namespace mailaudit {
+
+struct MessageInfo {
+  std::string source;
+  std::size_t index = 0;
+  std::string sha256;
+  std::size_t size = 0;
+  std::string message_id, from, subject;  // decoded, for people
+};
+
+struct DnsInfo {
+  std::string mode;  // "live", "zones", "overlay", "offline"
+  std::vector<std::string> servers;
+  std::vector<dns::Answer> queries;  // every lookup the checks made for this message, in order
+};
+
+struct Report {
+  MessageInfo message;
+  Envelope context;
+  std::vector<Finding> findings;
+  DnsInfo dns;
+  std::vector<std::string> not_run;  // "rdns: needs --ip" ...
+  std::string error;                 // set when the message could not be audited at all
+};
+
+enum class Verdict { pass, warn, fail };
+
+struct Summary {
+  Verdict verdict = Verdict::pass;
+  std::optional<Stage> first_stage;  // earliest stage with an error (else a warning)
+  std::map<Severity, std::size_t> counts;
+};
+
+Summary summarise(const Report& r);
+std::string_view to_string(Verdict v);
+
+}  // namespace mailaudit

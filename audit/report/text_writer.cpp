@@ -1,0 +1,134 @@
+#include <sstream>
+
+#include "report/writers.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit {
+
+namespace {
+
+struct Style {
+  bool on;
+  std::string wrap(std::string_view code, std::string_view s) const {
+    if (!on) return std::string(s);
+    return "\033[" + std::string(code) + "m" + std::string(s) + "\033[0m";
+  }
+  std::string severity(Severity sv) const {
+    switch (sv) {
+      case Severity::error: return wrap("1;31", "ERROR");
+      case Severity::warning: return wrap("33", "WARN ");
+      case Severity::info: return wrap("36", "INFO ");
+      case Severity::pass: return wrap("32", "PASS ");
+    }
+    return "?";
+  }
+};
+
+// Greedy word wrap of `s` at `width`, each line prefixed with `indent`.
+void wrapped(std::ostringstream& out, std::string_view s, std::string_view indent, std::size_t width = 100) {
+  std::size_t col = 0;
+  bool line_start = true;
+  for (auto word : text::split(s, ' ')) {
+    if (word.empty()) continue;
+    if (!line_start && col + 1 + word.size() > width) {
+      out << "\n";
+      line_start = true;
+    }
+    if (line_start) {
+      out << indent << word;
+      col = indent.size() + word.size();
+      line_start = false;
+    } else {
+      out << ' ' << word;
+      col += 1 + word.size();
+    }
+  }
+  if (!line_start) out << "\n";
+}
+
+std::string answer_line(const dns::Answer& a) {
+  std::string s = a.name + " " + std::string(to_string(a.type)) + " " + std::string(to_string(a.status));
+  if (!a.records.empty()) {
+    s += " ->";
+    for (std::size_t i = 0; i < a.records.size() && i < 6; ++i) {
+      const auto& r = a.records[i];
+      s += " " + (r.type == dns::RRType::MX ? std::to_string(r.preference) + " " : std::string()) +
+           text::printable(r.value, 120);
+    }
+    if (a.records.size() > 6) s += " (+" + std::to_string(a.records.size() - 6) + " more)";
+  }
+  if (!a.server.empty()) s += "  [" + a.server + "]";
+  if (!a.note.empty()) s += "  (" + a.note + ")";
+  return s;
+}
+
+std::string verdict_sentence(const Report& r, const Summary& s) {
+  if (!r.error.empty()) return "cannot audit: " + r.error;
+  auto n = [&](Severity sv, const char* one, const char* many) {
+    std::size_t c = s.counts.at(sv);
+    return std::to_string(c) + " " + (c == 1 ? one : many);
+  };
+  std::string counts = n(Severity::error, "error", "errors") + ", " + n(Severity::warning, "warning", "warnings") +
+                       ", " + n(Severity::pass, "pass", "passes");
+  switch (s.verdict) {
+    case Verdict::fail:
+      return "likely rejected, first at " + std::string(stage_label(*s.first_stage)) + " (" + counts + ")";
+    case Verdict::warn:
+      return "at risk, first at " + std::string(stage_label(*s.first_stage)) + " (" + counts + ")";
+    case Verdict::pass:
+      return "no rejection cause found (" + counts + ")";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string report_text(const Report& r, const WriterOptions& o) {
+  Style st{o.colour};
+  Summary s = summarise(r);
+  std::ostringstream out;
+  std::string tag = s.verdict == Verdict::fail ? st.wrap("1;31", "FAIL")
+                    : s.verdict == Verdict::warn ? st.wrap("1;33", "WARN")
+                                                 : st.wrap("1;32", "PASS");
+  out << tag << "  " << r.message.source << ": " << verdict_sentence(r, s) << "\n";
+  if (!r.error.empty()) return out.str();
+
+  if (!r.message.from.empty()) out << "      From: " << text::printable(r.message.from, 120) << "\n";
+  if (!r.message.subject.empty()) out << "      Subject: " << text::printable(r.message.subject, 120) << "\n";
+  std::string ctx;
+  if (r.context.ip) ctx += " ip " + *r.context.ip;
+  if (r.context.helo) ctx += " helo " + *r.context.helo;
+  if (r.context.mail_from) ctx += " mail-from <" + *r.context.mail_from + ">";
+  for (const auto& rc : r.context.rcpt) ctx += " rcpt <" + rc + ">";
+  if (!ctx.empty()) out << "      Context:" << ctx << "\n";
+
+  for (Stage stage : all_stages) {
+    bool header_done = false;
+    for (const auto& f : r.findings) {
+      if (f.stage != stage) continue;
+      if (!header_done) {
+        out << "\n" << st.wrap("1", std::string(stage_label(stage))) << "\n";
+        header_done = true;
+      }
+      out << "  " << st.severity(f.severity) << " " << f.id << ": " << f.title << "\n";
+      if (f.severity == Severity::pass) continue;
+      wrapped(out, f.detail, "          ");
+      for (const auto& e : f.evidence) out << "          dns: " << answer_line(e) << "\n";
+      if (!f.remedy.empty()) wrapped(out, "Fix: " + f.remedy, "          ");
+    }
+  }
+  if (!r.not_run.empty()) {
+    out << "\n" << st.wrap("1", "Not run") << "\n";
+    for (const auto& n : r.not_run) out << "  " << n << "\n";
+  }
+  out << "\nDNS: " << r.dns.mode;
+  if (!r.dns.servers.empty()) {
+    out << " (";
+    for (std::size_t i = 0; i < r.dns.servers.size(); ++i) out << (i ? ", " : "") << r.dns.servers[i];
+    out << ")";
+  }
+  out << ", " << r.dns.queries.size() << " queries\n";
+  return out.str();
+}
+
+}  // namespace mailaudit

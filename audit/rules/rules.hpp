@@ -1,0 +1,59 @@
+// Rules: knowledge that changes without the code changing (finding texts, header facts, blocklists...),
+// loaded from the TOML files in rules/. Embedded in the binary; `--rules DIR` replaces them.
+#pragma once
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/stage.hpp"
+
+namespace mailaudit::rules {
+
+// Thrown by the loaders; what() is "file:line: problem".
+struct RulesError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The words of a finding: default stage and severity, and templates with {placeholders} that the check fills.
+struct FindingText {
+  std::string id;
+  Stage stage = Stage::end_of_data;
+  Severity severity = Severity::info;
+  std::string title;
+  std::string detail;   // what the receiver sees and does with it
+  std::string remedy;
+  std::vector<std::string> references;
+  std::string source;   // where the facts come from
+};
+
+struct HeaderRules {
+  std::vector<std::string> singular;  // fields that may occur at most once (RFC 5322 §3.6)
+  std::size_t max_line_octets = 998;   // RFC 5322 §2.1.1
+  long future_date_slack_seconds = 86400;
+};
+
+class Rules {
+ public:
+  // The rules compiled into the binary.
+  static Rules builtin();
+  // Every rules file read from DIR instead; a file missing there is an error.
+  static Rules from_dir(const std::string& dir);
+  // Parse one set of named files (name -> contents); used by both of the above and by tests.
+  static Rules from_files(const std::vector<std::pair<std::string, std::string>>& files);
+
+  const FindingText* finding(std::string_view id) const;
+  const std::map<std::string, FindingText, std::less<>>& findings() const { return findings_; }
+  const HeaderRules& headers() const { return headers_; }
+
+ private:
+  std::map<std::string, FindingText, std::less<>> findings_;
+  HeaderRules headers_;
+};
+
+// Names of the rules files the loader expects.
+const std::vector<std::string>& rule_file_names();
+
+}  // namespace mailaudit::rules

@@ -1,0 +1,14 @@
+// The run functions of every check; checks/registry.cpp is the only place that lists them.
+#pragma once
+#include <vector>
+
+#include "check.hpp"
+
+namespace mailaudit::checks {
+
+std::vector<Finding> run_headers(const Context& ctx);
+std::vector<Finding> run_raw_bytes(const Context& ctx);
+std::vector<Finding> run_mime(const Context& ctx);
+std::vector<Finding> run_from(const Context& ctx);
+
+}  // namespace mailaudit::checks

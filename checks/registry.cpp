@@ -1,0 +1,26 @@
+// The only list of checks. Adding a check: write checks/<name>.cpp with its run function, declare it in
+// checks.hpp, add one row here, and give each finding id it emits an entry in rules/findings.toml.
+#include "registry.hpp"
+
+#include "checks.hpp"
+
+namespace mailaudit::checks {
+
+const std::vector<Check>& registry() {
+  static const std::vector<Check> checks = {
+      {"from", Stage::end_of_data, "header From: present once, one valid mailbox",
+       {"from.missing", "from.multiple", "from.invalid"}, run_from},
+      {"headers", Stage::end_of_data, "Date, Message-ID, single-instance fields, MIME-Version",
+       {"headers.ok", "headers.date_missing", "headers.date_invalid", "headers.date_future",
+        "headers.message_id_missing", "headers.message_id_invalid", "headers.duplicate",
+        "headers.mime_version_missing"},
+       run_headers},
+      {"raw_bytes", Stage::end_of_data, "what the transport sees: line length, bare LF/CR, NUL, unencoded 8-bit",
+       {"headers.line_too_long", "headers.bare_lf", "headers.nul", "headers.8bit"}, run_raw_bytes},
+      {"mime", Stage::end_of_data, "MIME structure: boundaries, transfer encodings, limits",
+       {"mime.ok", "mime.malformed"}, run_mime},
+  };
+  return checks;
+}
+
+}  // namespace mailaudit::checks

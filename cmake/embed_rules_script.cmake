@@ -1,0 +1,18 @@
+# Writes OUT: a C++ table {file name, contents} of the files listed in LIST. Contents are hex-escaped so that any byte survives.
+set(body "// Generated from rules/*.toml by cmake/embed_rules_script.cmake. Do not edit.\n")
+string(APPEND body "#include \"rules/embedded.hpp\"\nnamespace mailaudit::rules {\n")
+string(APPEND body "const std::vector<EmbeddedFile>& embedded_files() {\n  static const std::vector<EmbeddedFile> files = {\n")
+file(READ "${LIST}" FILES)
+foreach(f IN LISTS FILES)
+  get_filename_component(name "${f}" NAME)
+  file(READ "${f}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${hex}")
+  # Split the literal every 4000 escapes so that no single line grows without bound.
+  string(REGEX REPLACE "((\\\\x[0-9a-f][0-9a-f]){2000})" "\\1\"\n\"" escaped "${escaped}")
+  string(LENGTH "${hex}" hexlen)
+  math(EXPR len "${hexlen} / 2")
+  string(APPEND body "    {\"${name}\", std::string(\"${escaped}\", ${len})},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n}  // namespace mailaudit::rules\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
