@@ -4,7 +4,7 @@
 
 #include "audit.hpp"
 #include "commands.hpp"
-#include "dns/recording_resolver.hpp"
+#include "dns/dns_stack.hpp"
 #include "output.hpp"
 #include "registry.hpp"
 #include "report/writers.hpp"
@@ -23,6 +23,7 @@ struct CheckOptions {
   std::vector<std::string> resolvers, zones;
   bool offline = false;
   int timeout_ms = 2000;
+  int tries = 2;
   std::string rules_dir;
   std::string fail_on = "error";
   bool follow_links = false, allow_private_links = false;
@@ -62,8 +63,20 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     return 2;
   }
 
-  dns::NullResolver resolver;
-  AuditSettings settings{*rules, resolver, checks::registry(), o.limits};
+  std::unique_ptr<dns::DnsStack> dns;
+  try {
+    dns::DnsSettings ds;
+    ds.resolvers = o.resolvers;
+    ds.zones = o.zones;
+    ds.offline = o.offline;
+    ds.timeout_ms = o.timeout_ms;
+    ds.tries = o.tries;
+    dns = std::make_unique<dns::DnsStack>(ds);
+  } catch (const std::exception& e) {
+    std::cerr << "mailaudit: " << e.what() << "\n";
+    return 2;
+  }
+  AuditSettings settings{*rules, dns->resolver(), checks::registry(), o.limits};
   WriterOptions wo;
   wo.colour = out->is_terminal();
   wo.generated_at = utc_now();
@@ -112,7 +125,10 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--resolver", o->resolvers, "DNS server HOST[:PORT], IPv6 as [addr]:port (repeatable)");
   cmd->add_option("--zone", o->zones, "zone file or folder of zone files answering first (repeatable)");
   cmd->add_flag("--offline", o->offline, "no network DNS: zone files only, other names are 'not checked'");
-  cmd->add_option("--timeout", o->timeout_ms, "DNS timeout per try, milliseconds")->check(CLI::Range(10, 60000));
+  cmd->add_option("--timeout", o->timeout_ms, "DNS timeout per try, milliseconds")
+      ->check(CLI::Range(10, 60000))->capture_default_str();
+  cmd->add_option("--tries", o->tries, "DNS tries per lookup, each to the next server")
+      ->check(CLI::Range(1, 10))->capture_default_str();
   cmd->add_option("--rules", o->rules_dir, "folder of rules files replacing the built-in ones");
   cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never")
       ->check(CLI::IsMember({"error", "warning", "never"}));

@@ -84,8 +84,8 @@ const char* warning_text(GMimeParserWarning w) {
 
 // Warnings GMime reports that other checks already cover from the raw bytes, or that are not structural.
 bool reported_elsewhere(GMimeParserWarning w) {
-  return w == GMIME_WARN_DUPLICATED_HEADER || w == GMIME_WARN_UNENCODED_8BIT_HEADER ||
-         w == GMIME_WARN_INVALID_ADDRESS_LIST;
+  return w == GMIME_WARN_DUPLICATED_HEADER || w == GMIME_CRIT_CONFLICTING_HEADER ||
+         w == GMIME_WARN_UNENCODED_8BIT_HEADER || w == GMIME_WARN_INVALID_ADDRESS_LIST;
 }
 
 void on_parser_warning(gint64 offset, GMimeParserWarning code, const gchar* item, gpointer user) {
@@ -262,6 +262,24 @@ struct Walker {
     }
   }
 
+  // Messages parsed from encoded message/rfc822 leaves; kept alive until the walk ends.
+  std::vector<GPtr<GMimeMessage>> owned;
+
+  GMimeMessage* encoded_message(const Part& part) {
+    bool message_type = part.media_type == "message/rfc822" || part.media_type == "message/global";
+    bool encoded = part.transfer_encoding == "base64" || part.transfer_encoding == "quoted-printable";
+    if (!message_type || !encoded || part.body.empty()) return nullptr;
+    GPtr<GMimeStream> s(g_mime_stream_mem_new_with_buffer(part.body.data(), part.body.size()));
+    GPtr<GMimeParser> p(g_mime_parser_new_with_stream(s.get()));
+    GMimeParserOptions* opts = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(opts, on_parser_warning, &msg.problems);
+    GMimeMessage* inner = g_mime_parser_construct_message(p.get(), opts);
+    g_mime_parser_options_free(opts);
+    if (!inner) return nullptr;
+    owned.emplace_back(inner);
+    return inner;
+  }
+
   void run(GMimeMessage* root) {
     std::vector<Item> stack;
     GMimeObject* top = g_mime_message_get_mime_part(root);
@@ -308,6 +326,16 @@ struct Walker {
         }
       } else if (GMIME_IS_PART(it.obj)) {
         leaf(part, it.obj);
+        // A message/rfc822 part sent with base64 or quoted-printable (RFC 2046 forbids it, bounces do it)
+        // reaches us as a leaf: parse its decoded bytes as the message it is.
+        if (GMimeMessage* inner = encoded_message(part)) {
+          part.kind = PartKind::message;
+          part.headers = copy_headers(GMIME_OBJECT(inner), limits, msg.problems, it.path);
+          part.body.clear();
+          part.body_is_text = false;
+          if (GMimeObject* body = g_mime_message_get_mime_part(inner))
+            children.push_back({body, GMIME_IS_MULTIPART(body) ? it.path : child_path(it.path, 0), it.depth + 1});
+        }
       }
       msg.parts.push_back(std::move(part));
       // Reverse so that the first child is examined first.
@@ -385,8 +413,18 @@ Message parse_message(std::string raw, std::string source, std::size_t index, co
     msg.problems.push_back({"unparseable", "GMime could not construct a message from the input", 0, ""});
     return msg;
   }
+  // GMime keeps the Content-* fields of the top entity on its MIME part, the rest on the message:
+  // merge them back into the order they were written in.
   msg.headers = copy_headers(GMIME_OBJECT(gm.get()), limits, msg.problems, "");
-  Walker{limits, msg}.run(gm.get());
+  if (GMimeObject* top = g_mime_message_get_mime_part(gm.get())) {
+    auto content = copy_headers(top, limits, msg.problems, "");
+    msg.headers.insert(msg.headers.end(), std::make_move_iterator(content.begin()),
+                       std::make_move_iterator(content.end()));
+    std::stable_sort(msg.headers.begin(), msg.headers.end(),
+                     [](const HeaderField& a, const HeaderField& b) { return a.offset < b.offset; });
+  }
+  Walker walker{limits, msg, {}};
+  walker.run(gm.get());
   return msg;
 }
 

@@ -1,0 +1,58 @@
+#include "test_support.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "dns/recording_resolver.hpp"
+#include "registry.hpp"
+
+namespace mailaudit::test {
+
+std::filesystem::path source_dir() { return MAILAUDIT_SOURCE_DIR; }
+std::filesystem::path corpora_dir() { return MAILAUDIT_CORPORA_DIR; }
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Report audit_text(const std::string& raw, const Envelope& env) {
+  static const rules::Rules rules = rules::Rules::builtin();
+  static dns::NullResolver resolver;
+  AuditSettings settings{rules, resolver, checks::registry(), {}};
+  RawMessage m;
+  m.source = "test";
+  m.bytes = raw;
+  return audit_message(std::move(m), env, settings);
+}
+
+std::vector<std::string> finding_ids(const Report& r) {
+  std::vector<std::string> ids;
+  for (const auto& f : r.findings) ids.push_back(f.id);
+  return ids;
+}
+
+bool has_finding(const Report& r, const std::string& id) {
+  auto ids = finding_ids(r);
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "(none)" : out;
+}
+
+std::string crlf(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace mailaudit::test

@@ -1,0 +1,119 @@
+// The Message model built by parse_message: header fields, MIME tree, decoding, problems, limits.
+#include <catch2/catch.hpp>
+
+#include "message/message.hpp"
+#include "test_support.hpp"
+
+using namespace mailaudit;
+
+TEST_CASE("header fields keep order, duplicates, raw and decoded values", "[unit]") {
+  Message m = parse_message(test::crlf("Received: from a\nReceived: from b\n"
+                                       "Subject: =?UTF-8?B?5pel5pys6Kqe?= and =?ISO-8859-1?Q?caf=E9?=\n"
+                                       "X-Folded: one\n two\n\nbody\n"),
+                            "t", 0);
+  REQUIRE(m.headers.size() == 4);
+  CHECK(m.headers[0].name == "Received");
+  CHECK(m.headers[0].value == "from a");
+  CHECK(m.headers[1].value == "from b");
+  CHECK(m.fields("received").size() == 2);
+  CHECK(m.headers[2].value == "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e and caf\xc3\xa9");
+  CHECK(m.headers[2].raw_value.rfind("=?UTF-8?B?", 0) == 0);
+  CHECK(m.headers[3].offset > 0);
+}
+
+TEST_CASE("MIME tree: paths, types, decoding and charsets", "[unit]") {
+  const std::string raw = test::crlf(
+      "From: a@example.com\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=outer\n\n"
+      "--outer\nContent-Type: multipart/alternative; boundary=inner\n\n"
+      "--inner\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n"
+      "caf=E9 http://exa=\nmple.com/\n"
+      "--inner\nContent-Type: TEXT/HTML; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+      "PGEgaHJlZj0iaHR0cHM6Ly9leGFtcGxlLm9yZy8iPng8L2E+\n"
+      "--inner--\n"
+      "--outer\nContent-Type: application/pdf\nContent-Disposition: attachment; filename*=UTF-8''%E2%82%AC%20rates.pdf\n"
+      "Content-Transfer-Encoding: base64\n\nJVBERi0=\n"
+      "--outer--\n");
+  Message m = parse_message(raw, "t", 0);
+  REQUIRE(m.parts.size() == 5);
+  struct Want {
+    const char* path;
+    const char* type;
+    PartKind kind;
+  };
+  const Want want[] = {{"", "multipart/mixed", PartKind::multipart},
+                       {"1", "multipart/alternative", PartKind::multipart},
+                       {"1.1", "text/plain", PartKind::leaf},
+                       {"1.2", "text/html", PartKind::leaf},
+                       {"2", "application/pdf", PartKind::leaf}};
+  for (std::size_t i = 0; i < 5; ++i) {
+    INFO("part " << i << ": got " << m.parts[i].path << " " << m.parts[i].media_type << ", want " << want[i].path
+                 << " " << want[i].type);
+    CHECK(m.parts[i].path == want[i].path);
+    CHECK(m.parts[i].media_type == want[i].type);
+    CHECK(m.parts[i].kind == want[i].kind);
+  }
+  // The CRLF before a boundary belongs to the delimiter (RFC 2046 §5.1.1).
+  CHECK(m.parts[2].body == "caf\xc3\xa9 http://example.com/");
+  CHECK(m.parts[2].transfer_encoding == "quoted-printable");
+  CHECK(m.parts[3].body == "<a href=\"https://example.org/\">x</a>");
+  CHECK(m.parts[4].body == "%PDF-");
+  CHECK(m.parts[4].filename == "\xe2\x82\xac rates.pdf");
+  CHECK(m.problems.empty());
+}
+
+TEST_CASE("a base64-encoded message/rfc822 part is parsed as a message", "[unit]") {
+  // "Subject: inner\r\n\r\nhello inner\r\n" in base64
+  const std::string raw = test::crlf(
+      "From: a@example.com\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+      "--b\nContent-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+      "U3ViamVjdDogaW5uZXINCg0KaGVsbG8gaW5uZXINCg==\n--b--\n");
+  Message m = parse_message(raw, "t", 0);
+  REQUIRE(m.parts.size() == 3);
+  CHECK(m.parts[1].kind == PartKind::message);
+  REQUIRE(!m.parts[1].headers.empty());
+  CHECK(m.parts[1].headers[0].value == "inner");
+  CHECK(m.parts[2].path == "1.1");
+  CHECK(m.parts[2].body == "hello inner\r\n");
+}
+
+TEST_CASE("limits bound the walk and are reported", "[unit]") {
+  std::string raw = "From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
+  for (int i = 0; i < 30; ++i) raw += "--b\r\nContent-Type: text/plain\r\n\r\npart\r\n";
+  raw += "--b--\r\n";
+  ParseLimits limits;
+  limits.max_parts = 10;
+  Message m = parse_message(raw, "t", 0, limits);
+  CHECK(m.parts.size() == 10);
+  bool reported = std::any_of(m.problems.begin(), m.problems.end(), [](const auto& p) { return p.code == "part_limit"; });
+  CHECK(reported);
+
+  std::string deep = "From: a@example.com\r\n";
+  for (int i = 0; i < 60; ++i) deep += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\r\n\r\n--b" + std::to_string(i) + "\r\n";
+  deep += "Content-Type: text/plain\r\n\r\nleaf\r\n";
+  limits = {};
+  limits.max_depth = 20;
+  Message d = parse_message(deep, "t", 0, limits);
+  bool depth_reported = std::any_of(d.problems.begin(), d.problems.end(), [](const auto& p) { return p.code == "depth_limit"; });
+  CHECK(depth_reported);
+}
+
+TEST_CASE("not_a_message_reason tells inputs that are no message", "[unit]") {
+  struct Row {
+    const char* label;
+    std::string input;
+    bool is_message;
+  };
+  const Row rows[] = {
+      {"header first", "From: a@example.com\r\n\r\nx", true},
+      {"mbox separator first", "From a@example.com Fri Nov 27 09:00:00 2026\nFrom: a@example.com\n", true},
+      {"empty", "", false},
+      {"binary", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10), false},
+      {"prose", "Dear customer, your order\nhas shipped.\n", false},
+      {"space before colon is a header", "Subject : hi\n\nbody", true},
+  };
+  for (const auto& row : rows) {
+    std::string why = not_a_message_reason(row.input);
+    INFO(row.label << ": got \"" << why << "\"");
+    CHECK(why.empty() == row.is_message);
+  }
+}

@@ -1,0 +1,70 @@
+// The rules files: they load, every finding id a check declares has words, and errors name file:line.
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "registry.hpp"
+#include "rules/embedded.hpp"
+#include "rules/rules.hpp"
+
+using namespace mailaudit;
+
+TEST_CASE("built-in rules load and cover every declared finding id", "[unit]") {
+  rules::Rules r = rules::Rules::builtin();
+  std::set<std::string> declared{"check.failed"};
+  for (const auto& c : checks::registry())
+    for (auto id : c.finding_ids) {
+      declared.insert(std::string(id));
+      INFO("check " << c.id << " declares " << id << " but rules/findings.toml has no entry");
+      CHECK(r.finding(id) != nullptr);
+    }
+  for (const auto& [id, text] : r.findings()) {
+    INFO("rules/findings.toml has " << id << " but no check declares it");
+    CHECK(declared.count(id) == 1);
+    INFO(id << " needs a title, a detail and a source");
+    CHECK(!text.title.empty());
+    CHECK(!text.detail.empty());
+    CHECK(!text.source.empty());
+  }
+  CHECK(!r.headers().singular.empty());
+}
+
+TEST_CASE("finding ids of the checks are unique across the registry", "[unit]") {
+  std::set<std::string> seen, checks_seen;
+  for (const auto& c : checks::registry()) {
+    INFO("check id " << c.id << " appears twice");
+    CHECK(checks_seen.insert(std::string(c.id)).second);
+    for (auto id : c.finding_ids) {
+      INFO("finding id " << id << " declared by two checks");
+      CHECK(seen.insert(std::string(id)).second);
+    }
+  }
+}
+
+TEST_CASE("rules loader errors name the file and line", "[unit]") {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& f : rules::embedded_files()) files.emplace_back(f.name, f.contents);
+  struct Row {
+    std::string label, file, contents, want;
+  };
+  const Row rows[] = {
+      {"TOML syntax", "findings.toml", "[[finding]]\nid = \"x\"\nstage = \n", "findings.toml:3"},
+      {"unknown stage", "findings.toml",
+       "[[finding]]\nid=\"x\"\nstage=\"later\"\nseverity=\"error\"\ntitle=\"t\"\ndetail=\"d\"\nremedy=\"r\"\nsource=\"s\"\n",
+       "unknown stage"},
+      {"missing key", "findings.toml", "\n[[finding]]\nid=\"x\"\n", "findings.toml:2: missing key"},
+      {"bad list", "headers.toml", "singular = \"From\"\n", "headers.toml:1"},
+  };
+  for (const auto& row : rows) {
+    auto copy = files;
+    for (auto& f : copy)
+      if (f.first == row.file) f.second = row.contents;
+    std::string got;
+    try {
+      rules::Rules::from_files(copy);
+    } catch (const rules::RulesError& e) {
+      got = e.what();
+    }
+    INFO(row.label << ": got \"" << got << "\", want it to contain \"" << row.want << "\"");
+    CHECK(got.find(row.want) != std::string::npos);
+  }
+}
