@@ -10,5 +10,6 @@ std::vector<Finding> run_headers(const Context& ctx);
 std::vector<Finding> run_raw_bytes(const Context& ctx);
 std::vector<Finding> run_mime(const Context& ctx);
 std::vector<Finding> run_from(const Context& ctx);
+std::vector<Finding> run_from_domain(const Context& ctx);
 
 }  // namespace mailaudit::checks

@@ -10,6 +10,10 @@ const std::vector<Check>& registry() {
   static const std::vector<Check> checks = {
       {"from", Stage::end_of_data, "header From: present once, one valid mailbox",
        {"from.missing", "from.multiple", "from.invalid"}, run_from},
+      {"from_domain", Stage::end_of_data, "header From domain in DNS: exists, MX or address, no null MX",
+       {"from.ok", "from.nxdomain", "from.no_mail", "from.no_address", "from.null_mx", "from.temperror",
+        "from.not_checked"},
+       run_from_domain},
       {"headers", Stage::end_of_data, "Date, Message-ID, single-instance fields, MIME-Version",
        {"headers.ok", "headers.date_missing", "headers.date_invalid", "headers.date_future",
         "headers.message_id_missing", "headers.message_id_invalid", "headers.duplicate",

@@ -1,7 +1,9 @@
 #include "dns/names.hpp"
 
 #include <arpa/inet.h>
+#include <idn2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -32,6 +34,17 @@ std::string name_problem(std::string_view name) {
     start = dot + 1;
   }
   return "";
+}
+
+std::optional<std::string> to_a_label(std::string_view name) {
+  bool ascii = std::all_of(name.begin(), name.end(), [](char c) { return !(c & 0x80); });
+  if (ascii) return normalise_name(name);
+  char* out = nullptr;
+  std::string in(name);
+  if (idn2_to_ascii_8z(in.c_str(), &out, IDN2_NONTRANSITIONAL) != IDN2_OK || !out) return std::nullopt;
+  std::string result = normalise_name(out);
+  idn2_free(out);
+  return result;
 }
 
 bool is_hostname(std::string_view name) {

@@ -13,6 +13,9 @@ std::string normalise_name(std::string_view name);
 // Why `name` cannot be a DNS name ("label over 63 octets: ..."), or "" when it can. Any octets are
 // allowed in labels (DNS is 8-bit clean); host-name syntax is a separate question (is_hostname).
 std::string name_problem(std::string_view name);
+// IDN to A-label (libidn2, non-transitional, IDNA 2008 + TR46 mapping); ASCII input is lower-cased and
+// returned as is. nullopt when the name cannot be converted.
+std::optional<std::string> to_a_label(std::string_view name);
 // RFC 1123 host name: LDH labels, not starting or ending with '-', at least one label.
 bool is_hostname(std::string_view name);
 

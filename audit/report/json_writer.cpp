@@ -11,7 +11,8 @@ namespace {
 json answer_json(const dns::Answer& a) {
   json answers = json::array();
   for (const auto& rec : a.records) {
-    if (rec.type == dns::RRType::MX) answers.push_back(std::to_string(rec.preference) + " " + rec.value);
+    // An empty target is the root: "0 ." is a null MX (RFC 7505).
+    if (rec.type == dns::RRType::MX) answers.push_back(std::to_string(rec.preference) + " " + (rec.value.empty() ? "." : rec.value));
     else answers.push_back(rec.value);
   }
   json j = {{"query", a.name},

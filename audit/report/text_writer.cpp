@@ -52,8 +52,8 @@ std::string answer_line(const dns::Answer& a) {
     s += " ->";
     for (std::size_t i = 0; i < a.records.size() && i < 6; ++i) {
       const auto& r = a.records[i];
-      s += " " + (r.type == dns::RRType::MX ? std::to_string(r.preference) + " " : std::string()) +
-           text::printable(r.value, 120);
+      if (r.type == dns::RRType::MX) s += " " + std::to_string(r.preference) + " " + (r.value.empty() ? "." : r.value);
+      else s += " " + text::printable(r.value, 120);
     }
     if (a.records.size() > 6) s += " (+" + std::to_string(a.records.size() - 6) + " more)";
   }

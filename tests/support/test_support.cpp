@@ -20,8 +20,12 @@ std::string read_file(const std::filesystem::path& p) {
 }
 
 Report audit_text(const std::string& raw, const Envelope& env) {
-  static const rules::Rules rules = rules::Rules::builtin();
   static dns::NullResolver resolver;
+  return audit_text(raw, env, resolver);
+}
+
+Report audit_text(const std::string& raw, const Envelope& env, dns::Resolver& resolver) {
+  static const rules::Rules rules = rules::Rules::builtin();
   AuditSettings settings{rules, resolver, checks::registry(), {}};
   RawMessage m;
   m.source = "test";

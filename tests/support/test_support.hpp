@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "audit.hpp"
+#include "dns/resolver.hpp"
 #include "envelope.hpp"
 #include "report/report.hpp"
 
@@ -17,6 +18,8 @@ std::string read_file(const std::filesystem::path& p);
 
 // Parse and run every registered check with the built-in rules and no DNS.
 Report audit_text(const std::string& raw, const Envelope& env = {});
+// The same with a given resolver.
+Report audit_text(const std::string& raw, const Envelope& env, dns::Resolver& resolver);
 // Ids of the findings, in report order.
 std::vector<std::string> finding_ids(const Report& r);
 bool has_finding(const Report& r, const std::string& id);
