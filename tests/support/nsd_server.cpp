@@ -53,6 +53,8 @@ NsdServer::NsdServer(const fs::path& zone_dir) {
   conf << "server:\n"
        << "  ip-address: 127.0.0.1\n  port: " << port_ << "\n  do-ip6: no\n  server-count: 1\n"
        << "  username: \"\"\n  chroot: \"\"\n  database: \"\"\n"
+       // Response rate limiting (on by default) would drop and truncate a test run's bursts from 127.0.0.1.
+       << "  rrl-ratelimit: 0\n  rrl-whitelist-ratelimit: 0\n"
        << "  zonesdir: \"" << fs::absolute(zone_dir).string() << "\"\n"
        << "  pidfile: \"" << (dir_ / "nsd.pid").string() << "\"\n"
        << "  xfrdfile: \"" << (dir_ / "xfrd.state").string() << "\"\n"
