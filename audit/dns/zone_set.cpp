@@ -35,14 +35,37 @@ void ZoneSet::load_file(const std::string& path) {
   std::string origin_text = fs::path(path).filename().string();
   if (origin_text.size() > 5 && origin_text.compare(origin_text.size() - 5, 5, ".zone") == 0)
     origin_text.resize(origin_text.size() - 5);
+
+  // Record by record rather than ldns_zone_new_frm_fp_l, which leaks what it read when a later line fails.
+  using Rr = std::unique_ptr<ldns_rr, void (*)(ldns_rr*)>;
+  std::vector<Rr> records;
   ldns_rdf* origin = ldns_dname_new_frm_str((origin_text + ".").c_str());
-  ldns_zone* zone = nullptr;
+  ldns_rdf* prev = nullptr;
+  std::uint32_t default_ttl = 3600;
   int line = 0;
-  ldns_status st = ldns_zone_new_frm_fp_l(&zone, fp.get(), origin, 3600, LDNS_RR_CLASS_IN, &line);
+  std::string error;
+  while (error.empty() && !std::feof(fp.get())) {
+    ldns_rr* rr = nullptr;
+    ldns_status st = ldns_rr_new_frm_fp_l(&rr, fp.get(), &default_ttl, &origin, &prev, &line);
+    if (st == LDNS_STATUS_OK) {
+      if (rr) records.emplace_back(rr, ldns_rr_free);
+    } else if (st == LDNS_STATUS_SYNTAX_INCLUDE) {
+      error = path + ":" + std::to_string(line) + ": $INCLUDE is not supported";
+    } else if (st != LDNS_STATUS_SYNTAX_EMPTY && st != LDNS_STATUS_SYNTAX_TTL && st != LDNS_STATUS_SYNTAX_ORIGIN) {
+      error = path + ":" + std::to_string(line) + ": " + ldns_get_errorstr_by_id(st);
+    }
+    if (rr && st != LDNS_STATUS_OK) ldns_rr_free(rr);
+  }
   if (origin) ldns_rdf_deep_free(origin);
-  if (st != LDNS_STATUS_OK) throw ZoneError(path + ":" + std::to_string(line) + ": " + ldns_get_errorstr_by_id(st));
-  std::unique_ptr<ldns_zone, void (*)(ldns_zone*)> holder(zone, ldns_zone_deep_free);
-  ldns_rr* soa = ldns_zone_soa(zone);
+  if (prev) ldns_rdf_deep_free(prev);
+  if (!error.empty()) throw ZoneError(error);
+
+  const ldns_rr* soa = nullptr;
+  for (const auto& rr : records)
+    if (ldns_rr_get_type(rr.get()) == LDNS_RR_TYPE_SOA) {
+      if (soa) throw ZoneError(path + ": more than one SOA record");
+      soa = rr.get();
+    }
   if (!soa) throw ZoneError(path + ":1: no SOA record (the zone apex is where its SOA is)");
 
   Zone z;
@@ -53,17 +76,14 @@ void ZoneSet::load_file(const std::string& path) {
   for (const auto& existing : zones_)
     if (existing.apex == z.apex) throw ZoneError(path + ":1: zone " + z.apex + " is already loaded from " + existing.file);
 
-  auto add = [&](const ldns_rr* rr) {
-    auto rec = record_from_ldns(rr);
-    if (!rec) return;
-    if (!is_at_or_below(rec->name, z.apex)) return;  // out-of-zone data (glue elsewhere) is not ours to answer
+  for (const auto& rr : records) {
+    auto rec = record_from_ldns(rr.get());
+    if (!rec) continue;
+    if (!is_at_or_below(rec->name, z.apex)) continue;  // out-of-zone data (glue elsewhere) is not ours to answer
     nodes_[rec->name][static_cast<std::uint16_t>(rec->type)].push_back(*rec);
     for (std::string p = parent(rec->name); !p.empty() && is_at_or_below(p, z.apex) && p != z.apex; p = parent(p))
       empty_non_terminals_.insert(p);
-  };
-  add(soa);
-  ldns_rr_list* rrs = ldns_zone_rrs(zone);
-  for (std::size_t i = 0; rrs && i < ldns_rr_list_rr_count(rrs); ++i) add(ldns_rr_list_rr(rrs, i));
+  }
   zones_.push_back(std::move(z));
   // Names that carry records are not empty non-terminals.
   for (const auto& [name, types] : nodes_) empty_non_terminals_.erase(name);

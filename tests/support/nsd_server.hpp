@@ -22,6 +22,8 @@ class NsdServer {
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
 
  private:
+  bool try_start(const std::filesystem::path& zone_dir, std::string& why);
+
   std::filesystem::path dir_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""CLI contract tests: exit statuses, --fail-on, --output, jsonl, one-line errors naming the file.
+Usage: cli_test.py MAILAUDIT_BINARY   (run from CTest; prints 'N passed, N failed')."""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = sys.argv[1]
+OFFLINE = ["--offline", "--zone", "fixtures/dns"]
+
+
+def run(args, stdin=None):
+    return subprocess.run([BIN] + args, cwd=ROOT, input=stdin, capture_output=True,
+                          env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+
+
+def main():
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="mailaudit-cli-"))
+    big = tmp / "big.eml"
+    with open(big, "wb") as f:  # a real 100 MB file: headers, then a large body
+        f.write(b"From: a@example.com\r\nSubject: big\r\n\r\n")
+        f.write(b"x" * (100 << 20))
+    (tmp / "empty.eml").write_bytes(b"")
+    (tmp / "notmaildir").mkdir()
+    out = tmp / "report.json"
+
+    # label, args, stdin, want exit, text wanted on stderr (or None for empty stderr)
+    rows = [
+        ("clean message passes", ["check", "fixtures/messages/newsletter.eml"] + OFFLINE, None, 0, None),
+        ("errors exit 1", ["check", "fixtures/messages/broken-headers.eml"] + OFFLINE, None, 1, None),
+        ("--fail-on never", ["check", "fixtures/messages/broken-headers.eml", "--fail-on", "never"] + OFFLINE, None, 0, None),
+        ("warnings pass by default", ["check", "fixtures/messages/malformed-mime.eml"] + OFFLINE, None, 0, None),
+        ("--fail-on warning", ["check", "fixtures/messages/malformed-mime.eml", "--fail-on", "warning"] + OFFLINE, None, 1, None),
+        ("stdin", ["check", "-"] + OFFLINE, (ROOT / "fixtures/messages/newsletter.eml").read_bytes(), 0, None),
+        ("missing file", ["check", str(tmp / "nope.eml")] + OFFLINE, None, 2, "nope.eml: No such file"),
+        ("empty file", ["check", str(tmp / "empty.eml")] + OFFLINE, None, 2, "empty.eml: empty file"),
+        ("binary file", ["check", "/bin/sh"] + OFFLINE, None, 2, "/bin/sh: binary data"),
+        ("100 MB file", ["check", str(big)] + OFFLINE, None, 2, "big.eml: message is"),
+        ("not a Maildir", ["check", str(tmp / "notmaildir")] + OFFLINE, None, 2, "not a Maildir"),
+        ("mbox with a broken message", ["check", "fixtures/messages/campaign.mbox"] + OFFLINE, None, 2, "campaign.mbox#1"),
+        ("unknown option", ["check", "--bogus", "x.eml"], None, 2, "mailaudit:"),
+        ("bad --format", ["check", "--format", "xml", "fixtures/messages/newsletter.eml"], None, 2, "mailaudit:"),
+        ("bad --resolver", ["check", "--resolver", "dns.example", "fixtures/messages/newsletter.eml"], None, 2, "IP address"),
+        ("bad zone file", ["check", "--zone", "README.md", "--offline", "fixtures/messages/newsletter.eml"], None, 2, "README.md"),
+        ("no subcommand", [], None, 2, "mailaudit:"),
+        ("--help", ["check", "--help"], None, 0, None),
+        ("--version", ["--version"], None, 0, None),
+        ("checks", ["checks"], None, 0, None),
+        ("--output", ["check", "fixtures/messages/newsletter.eml", "--format", "json", "--output", str(out)] + OFFLINE, None, 0, None),
+    ]
+    passed = failed = 0
+
+    def check(label, ok, why):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL {label}: {why}")
+
+    for label, args, stdin, want_exit, want_err in rows:
+        p = run(args, stdin)
+        err = p.stderr.decode(errors="replace")
+        check(label, p.returncode == want_exit, f"got exit {p.returncode}, want {want_exit}; stderr: {err.strip()[:300]}")
+        if want_err is not None:
+            check(label + " (stderr)", want_err in err, f"got stderr {err.strip()[:300]!r}, want it to contain {want_err!r}")
+            lines = [l for l in err.splitlines() if l.strip()]
+            check(label + " (one line per bad input)", all(l.startswith("mailaudit: ") for l in lines),
+                  f"got stderr lines {lines[:5]}")
+        elif want_exit != 2 and label != "--help":
+            check(label + " (quiet stderr)", err == "", f"got stderr {err.strip()[:300]!r}, want none")
+
+    doc = json.loads(out.read_text())
+    check("--output writes the report", doc.get("schema") == "mailaudit-report/1", f"got schema {doc.get('schema')}")
+
+    p = run(["check", "fixtures/messages/campaign.mbox", "--format", "jsonl"] + OFFLINE)
+    lines = p.stdout.decode().splitlines()
+    check("jsonl: one report per message", len(lines) == 3, f"got {len(lines)} lines, want 3")
+    check("jsonl: the broken one says why", "error" in json.loads(lines[1]), f"got {lines[1][:200]}")
+
+    p = run(["check", "fixtures/messages/campaign.mbox", "--format", "json"] + OFFLINE)
+    doc = json.loads(p.stdout)
+    check("json batch schema", doc["schema"] == "mailaudit-batch/1" and len(doc["reports"]) == 3,
+          f"got {doc['schema']} with {len(doc.get('reports', []))} reports")
+
+    p = run(["checks", "--format", "json"])
+    ids = [i for c in json.loads(p.stdout) for i in c["finding_ids"]]
+    check("checks lists finding ids", "headers.date_missing" in ids and "from.null_mx" in ids, f"got {ids[:10]}")
+
+    big.unlink()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
