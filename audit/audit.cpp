@@ -38,9 +38,15 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   if (const HeaderField* f = msg.field("From")) r.message.from = text::printable(f->value, 300);
   if (const HeaderField* f = msg.field("Subject")) r.message.subject = text::printable(f->value, 300);
 
+  std::vector<Check> runnable;
+  for (const auto& check : settings.checks) {
+    std::string missing = missing_context(check, env);
+    if (missing.empty()) runnable.push_back(check);
+    else r.not_run.push_back(missing);
+  }
   dns::RecordingResolver recorder(settings.dns);
   Context ctx(msg, env, settings.rules, recorder);
-  r.findings = run_checks(settings.checks, ctx);
+  r.findings = run_checks(runnable, ctx);
   r.dns.queries = recorder.log();
   return r;
 }

@@ -22,6 +22,18 @@ Finding Context::make(std::string_view id, const Args& args) const {
   return f;
 }
 
+std::string missing_context(const Check& check, const Envelope& env) {
+  for (auto need : check.needs) {
+    bool have = (need == "ip" && env.ip) || (need == "helo" && env.helo) || (need == "mail_from" && env.mail_from) ||
+                (need == "rcpt" && !env.rcpt.empty());
+    if (!have) {
+      std::string option(need == "mail_from" ? "mail-from" : need);
+      return std::string(check.id) + ": needs --" + option;
+    }
+  }
+  return "";
+}
+
 std::vector<Finding> run_checks(const std::vector<Check>& checks, const Context& ctx) {
   std::vector<std::future<std::vector<Finding>>> running;
   running.reserve(checks.size());

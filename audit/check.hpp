@@ -37,7 +37,12 @@ struct Check {
   std::string_view summary;  // one line for `mailaudit checks`
   std::vector<std::string_view> finding_ids;  // every id it may emit
   std::vector<Finding> (*run)(const Context&);
+  // Parts of the sending context it cannot run without: "ip", "helo", "mail_from", "rcpt".
+  std::vector<std::string_view> needs = {};
 };
+
+// "rdns: needs --ip" for a check whose context is missing, or "" when it can run.
+std::string missing_context(const Check& check, const Envelope& env);
 
 // Run every check concurrently; a check that throws yields a check.failed finding instead of its own.
 // Findings come back sorted by stage, then severity (worst first), then check order.

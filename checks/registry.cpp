@@ -8,6 +8,10 @@ namespace mailaudit::checks {
 
 const std::vector<Check>& registry() {
   static const std::vector<Check> checks = {
+      {"rdns", Stage::connect, "reverse DNS of --ip: PTR present, forward-confirmed, not generic",
+       {"rdns.ok", "rdns.missing", "rdns.unconfirmed", "rdns.generic", "rdns.temperror", "rdns.not_checked"},
+       run_rdns,
+       {"ip"}},
       {"from", Stage::end_of_data, "header From: present once, one valid mailbox",
        {"from.missing", "from.multiple", "from.invalid"}, run_from},
       {"from_domain", Stage::end_of_data, "header From domain in DNS: exists, MX or address, no null MX",

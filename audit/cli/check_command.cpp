@@ -5,6 +5,7 @@
 #include "audit.hpp"
 #include "commands.hpp"
 #include "dns/dns_stack.hpp"
+#include "dns/names.hpp"
 #include "output.hpp"
 #include "registry.hpp"
 #include "report/writers.hpp"
@@ -50,7 +51,13 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
   }
 
   Envelope env;
-  if (cmd.count("--ip")) env.ip = o.ip;
+  if (cmd.count("--ip")) {
+    if (!dns::parse_ip(o.ip)) {
+      std::cerr << "mailaudit: --ip: \"" << o.ip << "\" is not an IPv4 or IPv6 address\n";
+      return 2;
+    }
+    env.ip = o.ip;
+  }
   if (cmd.count("--helo")) env.helo = o.helo;
   if (cmd.count("--mail-from")) env.mail_from = (o.mail_from == "<>") ? "" : o.mail_from;
   env.rcpt = o.rcpt;

@@ -73,10 +73,42 @@ void load_headers(const std::string& file, const toml::table& root, HeaderRules&
   if (auto v = root["future_date_slack_seconds"].value<int64_t>()) out.future_date_slack_seconds = static_cast<long>(*v);
 }
 
+std::vector<RdnsPattern> rdns_patterns(const std::string& file, const toml::table& root, std::string_view key,
+                                       bool is_ip_form) {
+  std::vector<RdnsPattern> out;
+  const toml::array* list = root[key].as_array();
+  if (!list) throw RulesError(file + ":1: expected [[" + std::string(key) + "]] tables");
+  for (const auto& node : *list) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, node, "each [[" + std::string(key) + "]] must be a table");
+    RdnsPattern p;
+    p.id = require_string(file, *t, "id");
+    p.meaning = require_string(file, *t, "meaning");
+    if (is_ip_form) p.template_ = require_string(file, *t, "template");
+    else p.words = string_list(file, *t, "words");
+    if (!is_ip_form && p.words.empty()) fail(file, *t, p.id + ": \"words\" must list at least one word");
+    p.match = string_list(file, *t, "match");
+    p.no_match = string_list(file, *t, "no_match");
+    if (p.match.empty() || p.no_match.empty()) fail(file, *t, p.id + ": needs \"match\" and \"no_match\" examples");
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+void load_rdns(const std::string& file, const toml::table& root, RdnsRules& out) {
+  out.ip_forms = rdns_patterns(file, root, "ip_form", true);
+  out.keywords = rdns_patterns(file, root, "keyword", false);
+  out.exempt = string_list(file, root, "exempt");
+  out.exempt_match = string_list(file, root, "exempt_match");
+  // Top-level keys written after a [[table]] belong to that table in TOML: catch that mistake here.
+  if (out.exempt.empty() || out.exempt_match.empty())
+    throw RulesError(file + ":1: top-level \"exempt\" and \"exempt_match\" must be set before the first [[table]]");
+}
+
 }  // namespace
 
 const std::vector<std::string>& rule_file_names() {
-  static const std::vector<std::string> names{"findings.toml", "headers.toml"};
+  static const std::vector<std::string> names{"findings.toml", "headers.toml", "rdns.toml"};
   return names;
 }
 
@@ -93,6 +125,7 @@ Rules Rules::from_files(const std::vector<std::pair<std::string, std::string>>& 
     }
     if (wanted == "findings.toml") load_findings(it->first, root, rules.findings_);
     else if (wanted == "headers.toml") load_headers(it->first, root, rules.headers_);
+    else if (wanted == "rdns.toml") load_rdns(it->first, root, rules.rdns_);
   }
   return rules;
 }

@@ -35,6 +35,21 @@ struct HeaderRules {
   long future_date_slack_seconds = 86400;
 };
 
+// Generic (dynamic/residential) reverse DNS names: rules/rdns.toml.
+struct RdnsPattern {
+  std::string id;
+  std::string meaning;
+  std::string template_;            // ip_form only: "{a}-{b}-{c}-{d}"
+  std::vector<std::string> words;   // keyword only
+  std::vector<std::string> match, no_match;  // examples "IP NAME"
+};
+struct RdnsRules {
+  std::vector<RdnsPattern> ip_forms;
+  std::vector<RdnsPattern> keywords;
+  std::vector<std::string> exempt;
+  std::vector<std::string> exempt_match;
+};
+
 class Rules {
  public:
   // The rules compiled into the binary.
@@ -47,10 +62,12 @@ class Rules {
   const FindingText* finding(std::string_view id) const;
   const std::map<std::string, FindingText, std::less<>>& findings() const { return findings_; }
   const HeaderRules& headers() const { return headers_; }
+  const RdnsRules& rdns() const { return rdns_; }
 
  private:
   std::map<std::string, FindingText, std::less<>> findings_;
   HeaderRules headers_;
+  RdnsRules rdns_;
 };
 
 // Names of the rules files the loader expects.

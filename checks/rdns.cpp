@@ -1,0 +1,87 @@
+// Check "rdns": reverse DNS of the sending IP, as a receiver sees it at connect: a PTR, a PTR name that
+// resolves back to the IP (forward-confirmed), and a name that does not look generic (rules/rdns.toml).
+#include <algorithm>
+
+#include "checks.hpp"
+#include "dns/names.hpp"
+#include "rules/rdns_patterns.hpp"
+
+namespace mailaudit::checks {
+
+namespace {
+
+constexpr std::size_t kMaxPtrNames = 10;  // a PTR RRset larger than this is itself a configuration error
+
+bool contains_ip(const dns::Answer& a, const dns::IpAddress& ip) {
+  return std::any_of(a.records.begin(), a.records.end(), [&](const dns::Record& r) {
+    auto got = dns::parse_ip(r.value);
+    return got && got->v6 == ip.v6 && got->bytes == ip.bytes;
+  });
+}
+
+std::string status_words(const dns::Answer& a) {
+  return std::string(to_string(a.status)) + (a.note.empty() ? "" : " (" + a.note + ")");
+}
+
+}  // namespace
+
+std::vector<Finding> run_rdns(const Context& ctx) {
+  auto ip = dns::parse_ip(*ctx.envelope.ip);
+  if (!ip) return {};  // the CLI refuses an --ip that is not an address
+  Args args{{"ip", ip->to_string()}};
+  dns::Answer ptr = ctx.dns.lookup(dns::reverse_name(*ip), dns::RRType::PTR);
+  auto finding = [&](std::string_view id, std::vector<dns::Answer> evidence) {
+    Finding f = ctx.make(id, args);
+    f.evidence = std::move(evidence);
+    return f;
+  };
+  if (ptr.status == dns::Status::OFFLINE) return {finding("rdns.not_checked", {ptr})};
+  args.push_back({"status", status_words(ptr)});
+  if (ptr.unknown()) return {finding("rdns.temperror", {ptr})};
+  std::vector<std::string> names;
+  for (const auto& r : ptr.records)
+    if (names.size() < kMaxPtrNames && dns::is_hostname(r.value)) names.push_back(r.value);
+  if (names.empty()) {
+    if (!ptr.records.empty()) args.back().second = "NOERROR, but no PTR value is a host name";
+    return {finding("rdns.missing", {ptr})};
+  }
+
+  std::vector<dns::Query> forward;
+  for (const auto& n : names) forward.push_back({n, ip->v6 ? dns::RRType::AAAA : dns::RRType::A});
+  std::vector<dns::Answer> answers = ctx.dns.lookup_all(forward);
+  std::vector<dns::Answer> evidence{ptr};
+  evidence.insert(evidence.end(), answers.begin(), answers.end());
+
+  std::string confirmed;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (contains_ip(answers[i], *ip)) {
+      confirmed = names[i];
+      break;
+    }
+  std::string all_names;
+  for (const auto& n : names) all_names += (all_names.empty() ? "" : ", ") + n;
+  args.push_back({"names", all_names});
+  args.push_back({"ptr", confirmed.empty() ? names.front() : confirmed});
+
+  std::vector<Finding> out;
+  if (confirmed.empty()) {
+    auto unknown = std::find_if(answers.begin(), answers.end(), [](const dns::Answer& a) { return a.unknown(); });
+    if (unknown != answers.end()) {
+      if (unknown->status == dns::Status::OFFLINE) return {finding("rdns.not_checked", evidence)};
+      args[1].second = std::string(to_string(unknown->type)) + " of " + unknown->name + ": " + status_words(*unknown);
+      return {finding("rdns.temperror", evidence)};
+    }
+    out.push_back(finding("rdns.unconfirmed", evidence));
+  }
+  const std::string& judged = confirmed.empty() ? names.front() : confirmed;
+  if (auto m = rules::match_generic(*ip, judged, ctx.rules.rdns())) {
+    args.push_back({"family", m->family});
+    args.push_back({"meaning", m->meaning});
+    args.push_back({"matched", m->matched});
+    out.push_back(finding("rdns.generic", evidence));
+  }
+  if (out.empty()) out.push_back(finding("rdns.ok", evidence));
+  return out;
+}
+
+}  // namespace mailaudit::checks
