@@ -1,6 +1,8 @@
 #include "dns/recording_resolver.hpp"
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace mailaudit::dns {
 
@@ -19,6 +21,10 @@ std::vector<Answer> RecordingResolver::log() const {
     Answer a = f.get();
     if (seen.insert({a.name, a.type}).second) out.push_back(std::move(a));
   }
+  // Checks run concurrently, so the order they asked in varies from run to run; reports must not.
+  std::sort(out.begin(), out.end(), [](const Answer& x, const Answer& y) {
+    return std::tie(x.name, x.type) < std::tie(y.name, y.type);
+  });
   return out;
 }
 

@@ -12,8 +12,7 @@ class RecordingResolver : public Resolver {
   explicit RecordingResolver(Resolver& inner) : inner_(inner) {}
   std::string mode() const override { return inner_.mode(); }
   std::vector<std::string> servers() const override { return inner_.servers(); }
-  // The answers in the order their lookups were started (completed ones only matter: all are, once the
-  // checks returned).
+  // One answer per (name, type) asked, sorted by name and type; waits for lookups still in flight.
   std::vector<Answer> log() const;
 
  protected:
