@@ -1,8 +1,7 @@
 // Check "from_domain": the header From domain in the DNS, as receivers test it after end of DATA:
 // it exists, can receive mail (MX, or A/AAAA as implicit MX), is not a null MX, and has an address.
-#include <algorithm>
-
 #include "checks.hpp"
+#include "dns/mail_domain.hpp"
 #include "dns/names.hpp"
 #include "message/rfc5322.hpp"
 
@@ -19,41 +18,40 @@ std::string author_domain(const Message& m) {
   return "";
 }
 
-bool is_null_mx(const dns::Answer& mx) {
-  return mx.ok() && mx.records.size() == 1 && mx.records[0].value.empty();
-}
-
 }  // namespace
 
 std::vector<Finding> run_from_domain(const Context& ctx) {
   std::string domain = author_domain(ctx.message);
   if (domain.empty()) return {};
-  std::string lookup_name = dns::to_a_label(domain).value_or(domain);
-  auto answers = ctx.dns.lookup_all({{lookup_name, dns::RRType::MX}, {lookup_name, dns::RRType::A}, {lookup_name, dns::RRType::AAAA}});
-  const dns::Answer &mx = answers[0], &a = answers[1], &aaaa = answers[2];
+  dns::MailDomain d = dns::inspect_mail_domain(ctx.dns, dns::to_a_label(domain).value_or(domain));
   Args args{{"domain", domain}};
-  auto with_evidence = [&](Finding f) {
-    f.evidence = answers;
-    return std::vector<Finding>{std::move(f)};
-  };
-
-  // An authoritative "does not exist" outweighs a failure elsewhere.
-  if (std::any_of(answers.begin(), answers.end(), [](const dns::Answer& x) { return x.status == dns::Status::NXDOMAIN; }))
-    return with_evidence(ctx.make("from.nxdomain", args));
-  if (is_null_mx(mx)) return with_evidence(ctx.make("from.null_mx", args));
-  auto unknown = std::find_if(answers.begin(), answers.end(), [](const dns::Answer& x) { return x.unknown(); });
-  if (unknown != answers.end()) {
-    bool offline = std::all_of(answers.begin(), answers.end(), [](const dns::Answer& x) { return x.status == dns::Status::OFFLINE; });
-    if (offline) return with_evidence(ctx.make("from.not_checked", args));
-    args.push_back({"status", std::string(to_string(unknown->type)) + " " + std::string(to_string(unknown->status))});
-    return with_evidence(ctx.make("from.temperror", args));
+  std::string_view id;
+  using S = dns::MailDomainState;
+  switch (d.state) {
+    case S::nxdomain: id = "from.nxdomain"; break;
+    case S::null_mx: id = "from.null_mx"; break;
+    case S::no_mail: id = "from.no_mail"; break;
+    case S::offline: id = "from.not_checked"; break;
+    case S::unknown:
+      id = "from.temperror";
+      args.push_back({"status", d.failed->name + " " + std::string(to_string(d.failed->type)) + " " +
+                                    std::string(to_string(d.failed->status))});
+      break;
+    case S::a_only:
+      id = "from.ok";
+      args.push_back({"how", "It has no MX but an address record, which serves as implicit MX (RFC 5321 §5.1)"});
+      break;
+    case S::mx_unresolvable:
+    case S::ok:
+      // For the author domain receivers ask "does it exist and have an address?"; the MX hosts are the
+      // sender and recipient checks' concern.
+      id = d.has_address ? "from.ok" : "from.no_address";
+      args.push_back({"how", "It has MX and address records"});
+      break;
   }
-  bool has_mx = mx.ok() && !mx.records.empty();
-  bool has_address = (a.ok() && !a.records.empty()) || (aaaa.ok() && !aaaa.records.empty());
-  if (!has_mx && !has_address) return with_evidence(ctx.make("from.no_mail", args));
-  if (has_mx && !has_address) return with_evidence(ctx.make("from.no_address", args));
-  args.push_back({"how", has_mx ? "It has MX and address records" : "It has no MX but an address record, which serves as implicit MX (RFC 5321 §5.1)"});
-  return with_evidence(ctx.make("from.ok", args));
+  Finding f = ctx.make(id, args);
+  f.evidence = std::move(d.evidence);
+  return {std::move(f)};
 }
 
 }  // namespace mailaudit::checks

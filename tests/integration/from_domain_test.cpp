@@ -57,8 +57,9 @@ TEST_CASE("from_domain findings, live against NSD and from zone files", "[integr
       REQUIRE(ids.size() == 1);
       CHECK(ids[0] == row.want);
       const Finding& f = *std::find_if(r.findings.begin(), r.findings.end(), [](const Finding& x) { return x.check == "from_domain"; });
-      CHECK(f.evidence.size() == 3);
-      CHECK(r.dns.queries.size() == 3);
+      // MX, A, AAAA of the domain, then A and AAAA of each MX host.
+      CHECK(f.evidence.size() >= 3);
+      CHECK(r.dns.queries.size() == f.evidence.size());
     }
   }
 }
