@@ -10,6 +10,7 @@ std::vector<Finding> run_headers(const Context& ctx);
 std::vector<Finding> run_raw_bytes(const Context& ctx);
 std::vector<Finding> run_mime(const Context& ctx);
 std::vector<Finding> run_rdns(const Context& ctx);
+std::vector<Finding> run_sender(const Context& ctx);
 std::vector<Finding> run_from(const Context& ctx);
 std::vector<Finding> run_from_domain(const Context& ctx);
 
