@@ -45,7 +45,7 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
     else r.not_run.push_back(missing);
   }
   dns::RecordingResolver recorder(settings.dns);
-  Context ctx(msg, env, settings.rules, recorder);
+  Context ctx(msg, env, settings.rules, recorder, settings.options);
   r.findings = run_checks(runnable, ctx);
   r.dns.queries = recorder.log();
   return r;

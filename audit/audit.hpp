@@ -13,6 +13,7 @@ struct AuditSettings {
   dns::Resolver& dns;
   const std::vector<Check>& checks;
   ParseLimits limits;
+  CheckOptions options = {};
 };
 
 // A RawMessage with an error gives a Report with only `error` set (and its source).

@@ -1,6 +1,7 @@
 // What a check is and what it gets. A check reads the message, the envelope, the rules and DNS, and
 // returns findings: no printing, no global state. Checks run concurrently and never include each other.
 #pragma once
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,15 +17,21 @@ namespace mailaudit {
 
 using Args = std::vector<std::pair<std::string, std::string>>;
 
+// Settings of a run that checks read.
+struct CheckOptions {
+  std::map<std::string, std::string> blocklist_keys;  // list id -> key (Spamhaus DQS, Abusix)
+};
+
 class Context {
  public:
-  Context(const Message& m, const Envelope& e, const rules::Rules& r, dns::Resolver& d)
-      : message(m), envelope(e), rules(r), dns(d) {}
+  Context(const Message& m, const Envelope& e, const rules::Rules& r, dns::Resolver& d, const CheckOptions& o)
+      : message(m), envelope(e), rules(r), dns(d), options(o) {}
 
   const Message& message;
   const Envelope& envelope;
   const rules::Rules& rules;
   dns::Resolver& dns;
+  const CheckOptions& options;
 
   // A finding with the words of rules/findings.toml for `id`, placeholders filled from `args`.
   // Throws std::logic_error when the id has no entry (a test keeps the registry and the rules in step).

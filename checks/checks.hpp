@@ -7,8 +7,12 @@
 namespace mailaudit::checks {
 
 std::vector<Finding> run_headers(const Context& ctx);
+std::vector<Finding> run_helo(const Context& ctx);
 std::vector<Finding> run_raw_bytes(const Context& ctx);
 std::vector<Finding> run_mime(const Context& ctx);
+std::vector<Finding> run_dnsbl(const Context& ctx);
+std::vector<Finding> run_domain_lists(const Context& ctx);
+std::vector<Finding> run_rcpt(const Context& ctx);
 std::vector<Finding> run_rdns(const Context& ctx);
 std::vector<Finding> run_sender(const Context& ctx);
 std::vector<Finding> run_from(const Context& ctx);

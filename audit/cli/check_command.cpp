@@ -1,4 +1,5 @@
 // `mailaudit check MESSAGE...`: audit messages and print reports.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -26,6 +27,7 @@ struct CheckOptions {
   int timeout_ms = 2000;
   int tries = 2;
   std::string rules_dir;
+  std::vector<std::string> blocklist_keys;
   std::string fail_on = "error";
   bool follow_links = false, allow_private_links = false;
   ParseLimits limits;
@@ -83,7 +85,18 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     std::cerr << "mailaudit: " << e.what() << "\n";
     return 2;
   }
-  AuditSettings settings{*rules, dns->resolver(), checks::registry(), o.limits};
+  AuditSettings settings{*rules, dns->resolver(), checks::registry(), o.limits, {}};
+  for (const auto& spec : o.blocklist_keys) {
+    auto eq = spec.find('=');
+    std::string id = spec.substr(0, eq);
+    bool known = std::any_of(rules->blocklists().begin(), rules->blocklists().end(),
+                             [&](const rules::Blocklist& b) { return b.id == id && b.needs_key; });
+    if (eq == std::string::npos || eq + 1 == spec.size() || !known) {
+      std::cerr << "mailaudit: --blocklist-key: expected ID=KEY with ID a list that takes a key, got \"" << spec << "\"\n";
+      return 2;
+    }
+    settings.options.blocklist_keys[id] = spec.substr(eq + 1);
+  }
   WriterOptions wo;
   wo.colour = out->is_terminal();
   wo.generated_at = utc_now();
@@ -137,6 +150,7 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--tries", o->tries, "DNS tries per lookup, each to the next server")
       ->check(CLI::Range(1, 10))->capture_default_str();
   cmd->add_option("--rules", o->rules_dir, "folder of rules files replacing the built-in ones");
+  cmd->add_option("--blocklist-key", o->blocklist_keys, "key of a key-based blocklist, ID=KEY (spamhaus-dqs, abusix)");
   cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never")
       ->check(CLI::IsMember({"error", "warning", "never"}));
   cmd->add_flag("--follow-links", o->follow_links, "follow redirect chains of links (HTTP requests)");

@@ -105,10 +105,102 @@ void load_rdns(const std::string& file, const toml::table& root, RdnsRules& out)
     throw RulesError(file + ":1: top-level \"exempt\" and \"exempt_match\" must be set before the first [[table]]");
 }
 
+std::vector<std::pair<std::string, std::string>> value_meanings(const std::string& file, const toml::table& t,
+                                                               std::string_view key) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const toml::node* n = t.get(key);
+  if (!n) return out;
+  const toml::array* a = n->as_array();
+  if (!a) fail(file, *n, "\"" + std::string(key) + "\" must be [[tables]]");
+  for (const auto& el : *a) {
+    const toml::table* e = el.as_table();
+    if (!e) fail(file, el, "\"" + std::string(key) + "\" entries must be tables");
+    out.emplace_back(require_string(file, *e, "value"), require_string(file, *e, "meaning"));
+  }
+  return out;
+}
+
+void load_blocklists(const std::string& file, const toml::table& root, std::vector<Blocklist>& out) {
+  const toml::array* lists = root["list"].as_array();
+  if (!lists) throw RulesError(file + ":1: expected [[list]] tables");
+  for (const auto& node : *lists) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, node, "each [[list]] must be a table");
+    Blocklist b;
+    b.id = require_string(file, *t, "id");
+    b.name = require_string(file, *t, "name");
+    std::string kind = require_string(file, *t, "kind");
+    if (kind != "ip" && kind != "domain") fail(file, *t, b.id + ": kind must be \"ip\" or \"domain\"");
+    b.ip_list = kind == "ip";
+    std::string query = require_string(file, *t, "query");
+    bool query_ok = b.ip_list ? query == "reversed-ip" : (query == "host" || query == "registered-domain");
+    if (!query_ok) fail(file, *t, b.id + ": query \"" + query + "\" does not fit kind \"" + kind + "\"");
+    b.registered_domain = query == "registered-domain";
+    b.zone = require_string(file, *t, "zone");
+    b.default_on = t->get("default") ? (*t)["default"].value_or(true) : true;
+    b.needs_key = (*t)["key"].value_or(false);
+    if (b.needs_key != (b.zone.find("{key}") != std::string::npos))
+      fail(file, *t, b.id + ": a list with key = true needs \"{key}\" in its zone, and only then");
+    b.replaces = (*t)["replaces"].value_or(std::string());
+    std::string severity = require_string(file, *t, "severity");
+    auto sv = parse_severity(severity);
+    if (!sv) fail(file, *t, b.id + ": unknown severity \"" + severity + "\"");
+    b.severity = *sv;
+    b.test_listed = require_string(file, *t, "test_listed");
+    b.test_not_listed = require_string(file, *t, "test_not_listed");
+    b.reference = require_string(file, *t, "reference");
+    b.codes = value_meanings(file, *t, "code");
+    b.errors = value_meanings(file, *t, "error");
+    if (const toml::array* bits = (*t)["bit"].as_array()) {
+      for (const auto& el : *bits) {
+        const toml::table* e = el.as_table();
+        auto v = e ? (*e)["value"].value<int64_t>() : std::nullopt;
+        if (!v || *v <= 0 || *v > 255) fail(file, el, b.id + ": bit values are 1..255");
+        b.bits.emplace_back(static_cast<unsigned>(*v), require_string(file, *e, "meaning"));
+      }
+    }
+    if (b.codes.empty() && b.bits.empty()) fail(file, *t, b.id + ": needs [[list.code]] or [[list.bit]] entries");
+    for (const auto& other : out)
+      if (other.id == b.id) fail(file, *t, "duplicate list id " + b.id);
+    out.push_back(std::move(b));
+  }
+}
+
+void load_providers(const std::string& file, const toml::table& root, std::vector<Provider>& out) {
+  const toml::array* list = root["provider"].as_array();
+  if (!list) throw RulesError(file + ":1: expected [[provider]] tables");
+  for (const auto& node : *list) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, node, "each [[provider]] must be a table");
+    Provider p;
+    p.id = require_string(file, *t, "id");
+    p.name = require_string(file, *t, "name");
+    p.note = require_string(file, *t, "note");
+    p.reference = require_string(file, *t, "reference");
+    p.mx = string_list(file, *t, "mx");
+    p.match = string_list(file, *t, "match");
+    p.no_match = string_list(file, *t, "no_match");
+    if (p.mx.empty() || p.match.empty() || p.no_match.empty())
+      fail(file, *t, p.id + ": needs \"mx\", \"match\" and \"no_match\"");
+    out.push_back(std::move(p));
+  }
+}
+
 }  // namespace
 
+const Provider* provider_for_mx(const std::vector<Provider>& providers, const std::string& mx_host) {
+  for (const auto& p : providers)
+    for (const auto& suffix : p.mx)
+      if (mx_host == suffix || (mx_host.size() > suffix.size() &&
+                                mx_host.compare(mx_host.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                                mx_host[mx_host.size() - suffix.size() - 1] == '.'))
+        return &p;
+  return nullptr;
+}
+
 const std::vector<std::string>& rule_file_names() {
-  static const std::vector<std::string> names{"findings.toml", "headers.toml", "rdns.toml"};
+  static const std::vector<std::string> names{"findings.toml", "headers.toml", "rdns.toml", "blocklists.toml",
+                                              "providers.toml"};
   return names;
 }
 
@@ -126,6 +218,8 @@ Rules Rules::from_files(const std::vector<std::pair<std::string, std::string>>& 
     if (wanted == "findings.toml") load_findings(it->first, root, rules.findings_);
     else if (wanted == "headers.toml") load_headers(it->first, root, rules.headers_);
     else if (wanted == "rdns.toml") load_rdns(it->first, root, rules.rdns_);
+    else if (wanted == "blocklists.toml") load_blocklists(it->first, root, rules.blocklists_);
+    else if (wanted == "providers.toml") load_providers(it->first, root, rules.providers_);
   }
   return rules;
 }

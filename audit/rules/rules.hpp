@@ -50,6 +50,32 @@ struct RdnsRules {
   std::vector<std::string> exempt_match;
 };
 
+// A DNS blocklist: rules/blocklists.toml.
+struct Blocklist {
+  std::string id, name;
+  bool ip_list = true;              // kind "ip"; else "domain"
+  bool registered_domain = false;   // domain lists: query the organisational domain, not the host
+  std::string zone;                 // may hold "{key}"
+  bool default_on = true;
+  bool needs_key = false;
+  std::string replaces;             // id of a list this one makes redundant when active
+  Severity severity = Severity::error;
+  std::string test_listed, test_not_listed;
+  std::string reference;
+  std::vector<std::pair<std::string, std::string>> codes;   // answer -> meaning
+  std::vector<std::pair<unsigned, std::string>> bits;       // bitmask lists: bit value -> meaning
+  std::vector<std::pair<std::string, std::string>> errors;  // error answers -> meaning
+};
+
+// A mailbox provider or gateway recognised by MX host names: rules/providers.toml.
+struct Provider {
+  std::string id, name, note, reference;
+  std::vector<std::string> mx;  // host name suffixes, matched at a label boundary
+  std::vector<std::string> match, no_match;
+};
+// The provider whose MX suffix matches `mx_host`, or nullptr.
+const Provider* provider_for_mx(const std::vector<Provider>& providers, const std::string& mx_host);
+
 class Rules {
  public:
   // The rules compiled into the binary.
@@ -63,11 +89,15 @@ class Rules {
   const std::map<std::string, FindingText, std::less<>>& findings() const { return findings_; }
   const HeaderRules& headers() const { return headers_; }
   const RdnsRules& rdns() const { return rdns_; }
+  const std::vector<Blocklist>& blocklists() const { return blocklists_; }
+  const std::vector<Provider>& providers() const { return providers_; }
 
  private:
   std::map<std::string, FindingText, std::less<>> findings_;
   HeaderRules headers_;
   RdnsRules rdns_;
+  std::vector<Blocklist> blocklists_;
+  std::vector<Provider> providers_;
 };
 
 // Names of the rules files the loader expects.

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static dns::NullResolver resolver;
   ParseLimits limits;
   limits.max_message_bytes = 1u << 20;
-  AuditSettings settings{rules, resolver, checks::registry(), limits};
+  AuditSettings settings{rules, resolver, checks::registry(), limits, {}};
   RawMessage raw;
   raw.source = "fuzz";
   raw.bytes.assign(reinterpret_cast<const char*>(data), size);

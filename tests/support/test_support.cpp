@@ -26,7 +26,7 @@ Report audit_text(const std::string& raw, const Envelope& env) {
 
 Report audit_text(const std::string& raw, const Envelope& env, dns::Resolver& resolver) {
   static const rules::Rules rules = rules::Rules::builtin();
-  AuditSettings settings{rules, resolver, checks::registry(), {}};
+  AuditSettings settings{rules, resolver, checks::registry(), {}, {}};
   RawMessage m;
   m.source = "test";
   m.bytes = raw;

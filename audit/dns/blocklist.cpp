@@ -1,0 +1,201 @@
+#include "dns/blocklist.hpp"
+
+#include <algorithm>
+
+#include "dns/public_suffix.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit::dns {
+
+namespace {
+
+std::string join_values(const Answer& a) {
+  std::string out;
+  for (const auto& r : a.records) out += (out.empty() ? "" : ", ") + r.value;
+  return out;
+}
+
+template <typename Pairs>
+const std::string* lookup_meaning(const Pairs& pairs, const std::string& value) {
+  for (const auto& [v, m] : pairs)
+    if (v == value) return &m;
+  return nullptr;
+}
+
+// The name to ask for a test point: an address under the zone (ip lists) or a name under it (domain lists).
+std::string test_point_name(const rules::Blocklist& list, const std::string& point) {
+  if (list.ip_list) {
+    auto ip = parse_ip(point);
+    return ip ? blocklist_name(*ip, list.zone) : "";
+  }
+  return normalise_name(point) + "." + list.zone;
+}
+
+// A list that does not answer its RFC 5782 test points cannot be trusted either way.
+std::string test_point_problem(const rules::Blocklist& list, const Answer& listed, const Answer& not_listed) {
+  if (listed.status == Status::NXDOMAIN || listed.status == Status::NODATA)
+    return "the list does not list its test point " + list.test_listed +
+           " (RFC 5782 §5): it is dead, renamed, or refuses this resolver";
+  if (listed.ok()) {
+    ListResult r = interpret(list, listed);
+    if (r.state == ListState::unusable) return r.meaning;
+  }
+  if (not_listed.ok() && !not_listed.records.empty())
+    return "the list answers " + join_values(not_listed) + " for its not-listed test point " + list.test_not_listed +
+           ": it (or the resolver) answers everything";
+  return "";
+}
+
+std::vector<ListResult> run(Resolver& dns, const std::vector<std::pair<const rules::Blocklist*, std::string>>& asks,
+                            const std::vector<std::string>& items) {
+  // Round 1: every query name and both test points of every list, together.
+  std::vector<Query> queries;
+  for (const auto& [list, name] : asks) {
+    queries.push_back({name, RRType::A});
+    queries.push_back({test_point_name(*list, list->test_listed), RRType::A});
+    queries.push_back({test_point_name(*list, list->test_not_listed), RRType::A});
+  }
+  std::vector<Answer> answers = dns.lookup_all(queries);
+  std::vector<ListResult> out;
+  std::vector<Query> reasons;
+  for (std::size_t i = 0; i < asks.size(); ++i) {
+    const Answer& main = answers[3 * i];
+    ListResult r = interpret(*asks[i].first, main);
+    r.item = items[i];
+    r.evidence = {main};
+    if (r.state == ListState::listed || r.state == ListState::clear) {
+      std::string why = test_point_problem(*asks[i].first, answers[3 * i + 1], answers[3 * i + 2]);
+      if (!why.empty()) {
+        r.state = ListState::unusable;
+        r.meaning = why;
+        r.evidence.push_back(answers[3 * i + 1]);
+        r.evidence.push_back(answers[3 * i + 2]);
+      }
+    }
+    if (r.state == ListState::listed) reasons.push_back({r.query, RRType::TXT});
+    out.push_back(std::move(r));
+  }
+  // Round 2: the lists' TXT reasons for the listings (Postfix quotes them in its reply).
+  std::vector<Answer> txts = dns.lookup_all(reasons);
+  std::size_t t = 0;
+  for (auto& r : out) {
+    if (r.state != ListState::listed) continue;
+    const Answer& txt = txts[t++];
+    if (txt.ok() && !txt.records.empty()) r.txt = text::printable(txt.records.front().value, 300);
+    r.evidence.push_back(txt);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<rules::Blocklist> active_lists(const rules::Rules& rules, bool ip_lists,
+                                           const std::map<std::string, std::string>& keys) {
+  std::vector<rules::Blocklist> out;
+  for (const auto& l : rules.blocklists()) {
+    if (l.ip_list != ip_lists || !l.default_on) continue;
+    rules::Blocklist copy = l;
+    if (l.needs_key) {
+      auto k = keys.find(l.id);
+      if (k == keys.end() || k->second.empty()) continue;
+      copy.zone = text::fill(l.zone, {{"key", k->second}});
+    }
+    copy.zone = normalise_name(copy.zone);
+    out.push_back(std::move(copy));
+  }
+  // A key-based list replaces its public twin (which refuses many resolvers anyway).
+  std::vector<std::string> replaced;
+  for (const auto& l : out)
+    if (!l.replaces.empty()) replaced.push_back(l.replaces);
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const rules::Blocklist& l) {
+                             return std::find(replaced.begin(), replaced.end(), l.id) != replaced.end();
+                           }),
+            out.end());
+  return out;
+}
+
+ListResult interpret(const rules::Blocklist& list, const Answer& answer) {
+  ListResult r;
+  r.list = &list;
+  r.query = answer.name;
+  r.answer = join_values(answer);
+  switch (answer.status) {
+    case Status::NXDOMAIN:
+    case Status::NODATA:
+      r.state = ListState::clear;
+      return r;
+    case Status::OFFLINE:
+      r.state = ListState::offline;
+      return r;
+    case Status::TIMEOUT:
+    case Status::SERVFAIL:
+    case Status::REFUSED:
+      r.state = ListState::unknown;
+      r.meaning = std::string(to_string(answer.status)) + (answer.note.empty() ? "" : " (" + answer.note + ")");
+      return r;
+    case Status::NOERROR: break;
+  }
+  if (answer.records.empty()) {
+    r.state = ListState::clear;
+    return r;
+  }
+  std::vector<std::string> meanings;
+  for (const auto& rec : answer.records) {
+    if (const std::string* err = lookup_meaning(list.errors, rec.value)) {
+      r.state = ListState::unusable;
+      r.meaning = "the list answered " + rec.value + ": " + *err;
+      return r;
+    }
+    auto ip = parse_ip(rec.value);
+    if (!ip || ip->v6 || ip->bytes[0] != 127) {
+      r.state = ListState::unusable;
+      r.meaning = "the answer " + rec.value +
+                  " is outside 127.0.0.0/8: the resolver rewrites answers or the list is gone (domain parked or "
+                  "wildcarded)";
+      return r;
+    }
+    if (!list.bits.empty()) {
+      unsigned last = ip->bytes[3];
+      for (const auto& [bit, meaning] : list.bits)
+        if (last & bit) meanings.push_back(meaning);
+      if (meanings.empty()) meanings.push_back("listed (" + rec.value + ", no documented bit set)");
+    } else if (const std::string* m = lookup_meaning(list.codes, rec.value)) {
+      meanings.push_back(*m);
+    } else {
+      meanings.push_back("listed with " + rec.value + ", a code the list does not document");
+    }
+  }
+  r.state = ListState::listed;
+  for (const auto& m : meanings) r.meaning += (r.meaning.empty() ? "" : "; ") + m;
+  return r;
+}
+
+std::vector<ListResult> query_ip_lists(Resolver& dns, const std::vector<rules::Blocklist>& lists, const IpAddress& ip) {
+  std::vector<std::pair<const rules::Blocklist*, std::string>> asks;
+  std::vector<std::string> items;
+  for (const auto& l : lists) {
+    if (!l.ip_list) continue;
+    asks.emplace_back(&l, blocklist_name(ip, l.zone));
+    items.push_back(ip.to_string());
+  }
+  return run(dns, asks, items);
+}
+
+std::vector<ListResult> query_domain_lists(Resolver& dns, const std::vector<rules::Blocklist>& lists,
+                                           const std::string& host) {
+  std::string h = to_a_label(host).value_or("");
+  std::vector<std::pair<const rules::Blocklist*, std::string>> asks;
+  std::vector<std::string> items;
+  if (h.empty() || parse_ip(h) || !name_problem(h).empty()) return {};  // domain lists never get an IP
+  for (const auto& l : lists) {
+    if (l.ip_list) continue;
+    std::string item = l.registered_domain ? registered_domain(h) : h;
+    if (item.empty()) continue;
+    asks.emplace_back(&l, item + "." + l.zone);
+    items.push_back(item);
+  }
+  return run(dns, asks, items);
+}
+
+}  // namespace mailaudit::dns

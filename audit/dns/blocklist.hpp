@@ -1,0 +1,42 @@
+// Asking DNS blocklists (rules/blocklists.toml) about an IP or a domain, and reading their answers.
+// An error answer (e.g. Spamhaus 127.255.255.254, URIBL 127.0.0.1) or one outside 127/8 means "this
+// resolver cannot use the list", never "listed"; a list that fails its RFC 5782 test points is unusable;
+// a timeout or SERVFAIL is "unknown".
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dns/names.hpp"
+#include "dns/resolver.hpp"
+#include "rules/rules.hpp"
+
+namespace mailaudit::dns {
+
+enum class ListState { listed, clear, unusable, unknown, offline };
+
+struct ListResult {
+  const rules::Blocklist* list = nullptr;
+  ListState state = ListState::unknown;
+  std::string item;        // what was asked about: the IP, host or registered domain
+  std::string query;       // the query name
+  std::string answer;      // the A records, comma-separated ("127.0.0.2")
+  std::string meaning;     // listed: what the code means; unusable/unknown: why
+  std::string txt;         // the list's TXT reason, when listed
+  std::vector<Answer> evidence;
+};
+
+// Lists in use: default or key given; key-based zones filled in; lists replaced by an active one dropped.
+std::vector<rules::Blocklist> active_lists(const rules::Rules& rules, bool ip_lists,
+                                           const std::map<std::string, std::string>& keys);
+
+// What `answer` (the A lookup of a query name) says, for `list`; state listed/clear/unusable/unknown/offline.
+ListResult interpret(const rules::Blocklist& list, const Answer& answer);
+
+// Every active IP list about `ip`, all lookups in flight together (test points included).
+std::vector<ListResult> query_ip_lists(Resolver& dns, const std::vector<rules::Blocklist>& lists, const IpAddress& ip);
+// Every active domain list about `host` (the host or its registered domain, as each list wants; IPs skipped).
+std::vector<ListResult> query_domain_lists(Resolver& dns, const std::vector<rules::Blocklist>& lists,
+                                           const std::string& host);
+
+}  // namespace mailaudit::dns

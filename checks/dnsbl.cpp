@@ -1,0 +1,62 @@
+// Check "dnsbl": the sending IP against the IP blocklists of rules/blocklists.toml, each list's answer
+// read with its own codes; error answers and failed test points are "unusable", never "listed".
+#include "checks.hpp"
+#include "dns/blocklist.hpp"
+
+namespace mailaudit::checks {
+
+std::vector<Finding> run_dnsbl(const Context& ctx) {
+  auto ip = dns::parse_ip(*ctx.envelope.ip);
+  if (!ip) return {};
+  auto lists = dns::active_lists(ctx.rules, true, ctx.options.blocklist_keys);
+  auto results = dns::query_ip_lists(ctx.dns, lists, *ip);
+  std::vector<Finding> out;
+  std::string clear, offline;
+  std::size_t clear_count = 0;
+  std::vector<dns::Answer> clear_evidence, offline_evidence;
+  for (auto& r : results) {
+    const auto& list = *r.list;
+    Args args{{"ip", ip->to_string()}, {"list", list.name}, {"zone", list.zone}, {"query", r.query},
+              {"answer", r.answer}, {"meaning", r.meaning}, {"reason", r.meaning}, {"reference", list.reference},
+              {"txt", r.txt.empty() ? "" : " with the reason \"" + r.txt + "\""}};
+    switch (r.state) {
+      case dns::ListState::listed: {
+        Finding f = ctx.make("dnsbl.listed", args);
+        f.severity = list.severity;
+        f.evidence = std::move(r.evidence);
+        f.references.push_back(list.reference);
+        out.push_back(std::move(f));
+        break;
+      }
+      case dns::ListState::unusable:
+      case dns::ListState::unknown: {
+        Finding f = ctx.make(r.state == dns::ListState::unusable ? "dnsbl.unusable" : "dnsbl.temperror", args);
+        f.evidence = std::move(r.evidence);
+        out.push_back(std::move(f));
+        break;
+      }
+      case dns::ListState::clear:
+        clear += (clear.empty() ? "" : ", ") + list.name;
+        ++clear_count;
+        clear_evidence.insert(clear_evidence.end(), r.evidence.begin(), r.evidence.end());
+        break;
+      case dns::ListState::offline:
+        offline += (offline.empty() ? "" : ", ") + list.name;
+        offline_evidence.insert(offline_evidence.end(), r.evidence.begin(), r.evidence.end());
+        break;
+    }
+  }
+  if (!offline.empty()) {
+    Finding f = ctx.make("dnsbl.not_checked", {{"ip", ip->to_string()}, {"lists", offline}});
+    f.evidence = std::move(offline_evidence);
+    out.push_back(std::move(f));
+  }
+  if (clear_count > 0) {
+    Finding f = ctx.make("dnsbl.clear", {{"ip", ip->to_string()}, {"count", std::to_string(clear_count)}, {"lists", clear}});
+    f.evidence = std::move(clear_evidence);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace mailaudit::checks

@@ -1,0 +1,109 @@
+// Check "domain_lists": the HELO name, the envelope sender domain and the From domain against the domain
+// blocklists (Spamhaus DBL: the host as given; URIBL, SURBL: the registered domain). Each distinct
+// domain is asked once; a listing is reported at the stage of the role it plays.
+#include <algorithm>
+
+#include "checks.hpp"
+#include "dns/blocklist.hpp"
+#include "message/envelope_address.hpp"
+#include "message/rfc5322.hpp"
+
+namespace mailaudit::checks {
+
+namespace {
+
+struct Role {
+  std::string_view listed_id;  // "helo.listed", ...
+  Stage stage;
+  std::string host;
+};
+
+std::vector<Role> roles(const Context& ctx) {
+  std::vector<Role> out;
+  const Envelope& env = ctx.envelope;
+  if (env.helo && !env.helo->empty() && env.helo->front() != '[' && !dns::parse_ip(*env.helo))
+    out.push_back({"helo.listed", Stage::helo, dns::normalise_name(*env.helo)});
+  if (env.mail_from && !env.mail_from->empty()) {
+    EnvelopeAddress a = parse_envelope_address(*env.mail_from);
+    if (a.problem.empty() && a.domain.front() != '[') out.push_back({"sender.listed", Stage::mail, a.domain});
+  }
+  if (const HeaderField* from = ctx.message.field("From")) {
+    for (const auto& mb : rfc5322::parse_addresses(from->raw_value).mailboxes)
+      if (rfc5322::mailbox_problem(mb).empty() && mb.domain.front() != '[') {
+        out.push_back({"from.listed", Stage::end_of_data, dns::normalise_name(mb.domain)});
+        break;
+      }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Finding> run_domain_lists(const Context& ctx) {
+  std::vector<Role> rs = roles(ctx);
+  if (rs.empty()) return {};
+  auto lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
+  std::vector<Finding> out;
+  std::vector<std::string> clear_lists, offline_lists, domains;
+  std::vector<dns::Answer> clear_evidence;
+  std::size_t problems = 0;
+  for (const auto& role : rs) {
+    if (std::find(domains.begin(), domains.end(), role.host) == domains.end()) domains.push_back(role.host);
+    // The cache makes a domain that plays two roles cost one set of lookups.
+    for (auto& r : dns::query_domain_lists(ctx.dns, lists, role.host)) {
+      const auto& list = *r.list;
+      Args args{{"item", r.item}, {"host", role.host}, {"list", list.name}, {"zone", list.zone}, {"query", r.query},
+                {"answer", r.answer}, {"meaning", r.meaning}, {"reason", r.meaning}, {"reference", list.reference},
+                {"txt", r.txt.empty() ? "" : " with the reason \"" + r.txt + "\""}};
+      auto note_list = [](std::vector<std::string>& v, const std::string& name) {
+        if (std::find(v.begin(), v.end(), name) == v.end()) v.push_back(name);
+      };
+      switch (r.state) {
+        case dns::ListState::listed: {
+          Finding f = ctx.make(role.listed_id, args);
+          f.severity = list.severity;
+          f.evidence = std::move(r.evidence);
+          f.references.push_back(list.reference);
+          out.push_back(std::move(f));
+          break;
+        }
+        case dns::ListState::unusable:
+        case dns::ListState::unknown: {
+          Finding f = ctx.make(r.state == dns::ListState::unusable ? "lists.unusable" : "lists.temperror", args);
+          f.stage = role.stage;
+          f.evidence = std::move(r.evidence);
+          out.push_back(std::move(f));
+          ++problems;
+          break;
+        }
+        case dns::ListState::clear:
+          note_list(clear_lists, list.name);
+          clear_evidence.insert(clear_evidence.end(), r.evidence.begin(), r.evidence.end());
+          break;
+        case dns::ListState::offline: note_list(offline_lists, list.name); break;
+      }
+    }
+  }
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+  if (!offline_lists.empty()) {
+    Finding f = ctx.make("lists.not_checked", {{"lists", joined(offline_lists)}});
+    f.stage = rs.front().stage;
+    out.push_back(std::move(f));
+  }
+  bool any_listed = std::any_of(out.begin(), out.end(), [](const Finding& f) { return f.id.ends_with(".listed"); });
+  if (!clear_lists.empty() && !any_listed && problems == 0 && offline_lists.empty()) {
+    Finding f = ctx.make("lists.clear", {{"domains", joined(domains)},
+                                         {"count", std::to_string(clear_lists.size())},
+                                         {"lists", joined(clear_lists)}});
+    f.stage = rs.front().stage;
+    f.evidence = std::move(clear_evidence);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace mailaudit::checks
