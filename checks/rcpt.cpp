@@ -17,8 +17,9 @@ Finding judge(const Context& ctx, const std::string& rcpt, const std::string& do
   Args args{{"rcpt", rcpt}, {"domain", domain}};
   std::string_view id;
   using S = dns::MailDomainState;
-  // The MX names alone tell the provider, even when their addresses were not looked up (offline).
-  S state = d.state == S::offline && !d.mx_hosts.empty() ? S::ok : d.state;
+  // The MX names alone tell the provider, even when their addresses could not be looked up.
+  bool mx_known = !d.mx_hosts.empty() && (d.state == S::offline || d.state == S::unknown);
+  S state = mx_known ? S::ok : d.state;
   switch (state) {
     case S::nxdomain: id = "rcpt.nxdomain"; break;
     case S::null_mx: id = "rcpt.null_mx"; break;
@@ -47,6 +48,10 @@ Finding judge(const Context& ctx, const std::string& rcpt, const std::string& do
         }
       if (!p && d.state == S::offline) {
         id = "rcpt.not_checked";  // MX names known, their addresses not: no verdict
+      } else if (!p && d.state == S::unknown) {
+        id = "rcpt.temperror";
+        args.push_back({"status", d.failed->name + " " + std::string(to_string(d.failed->type)) + " " +
+                                      std::string(to_string(d.failed->status))});
       } else if (p) {
         id = "rcpt.provider";
         args.insert(args.end(), {{"provider", p->name}, {"mx", mx_host}, {"note", p->note}, {"reference", p->reference}});

@@ -1,3 +1,4 @@
+#include <map>
 #include <sstream>
 
 #include "report/writers.hpp"
@@ -122,9 +123,23 @@ std::string report_text(const Report& r, const WriterOptions& o) {
     for (const auto& n : r.not_run) out << "  " << n << "\n";
   }
   out << "\nDNS: " << r.dns.mode;
-  if (!r.dns.servers.empty()) {
+  // Zone files are summarised by folder ("14 zone files in fixtures/dns"); servers are listed.
+  std::map<std::string, std::size_t> zone_dirs;
+  std::vector<std::string> shown;
+  for (const auto& s : r.dns.servers) {
+    if (s.rfind("zone:", 0) == 0) {
+      std::string path = s.substr(5);
+      auto slash = path.rfind('/');
+      ++zone_dirs[slash == std::string::npos ? "." : path.substr(0, slash)];
+    } else {
+      shown.push_back(s);
+    }
+  }
+  for (const auto& [dir, n] : zone_dirs)
+    shown.insert(shown.begin(), std::to_string(n) + (n == 1 ? " zone file in " : " zone files in ") + dir);
+  if (!shown.empty()) {
     out << " (";
-    for (std::size_t i = 0; i < r.dns.servers.size(); ++i) out << (i ? ", " : "") << r.dns.servers[i];
+    for (std::size_t i = 0; i < shown.size(); ++i) out << (i ? ", " : "") << shown[i];
     out << ")";
   }
   out << ", " << r.dns.queries.size() << " queries\n";

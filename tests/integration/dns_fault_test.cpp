@@ -69,7 +69,7 @@ TEST_CASE("error answers stay distinct", "[integration]") {
   const Row rows[] = {
       {"SERVFAIL", servfail.address(), "example.com", Status::SERVFAIL},
       {"FORMERR is a server failure, not an absence", formerr.address(), "example.com", Status::SERVFAIL},
-      {"REFUSED (NSD is not authoritative for example.org)", test::fixture_nsd().address(), "example.org", Status::REFUSED},
+      {"REFUSED (NSD is not authoritative for .invalid)", test::fixture_nsd().address(), "refused.invalid", Status::REFUSED},
       {"a reply with the wrong ID is ignored", wrong.address(), "example.com", Status::TIMEOUT},
       {"a closed port", "127.0.0.1:" + std::to_string(test::free_port()), "example.com", Status::TIMEOUT},
   };

@@ -1,0 +1,195 @@
+// Checks that need the sending context (dnsbl, domain_lists, helo, rcpt), on the fixture zones, through
+// NSD (live) and through the zone files: the same findings both ways. Then the faults: a dead list and a
+// resolver that never answers.
+#include <catch2/catch.hpp>
+
+#include "dns/live_resolver.hpp"
+#include "dns/zone_resolver.hpp"
+#include "fake_dns_server.hpp"
+#include "nsd_server.hpp"
+#include "test_support.hpp"
+
+using namespace mailaudit;
+
+namespace {
+
+const std::string kMessage = test::crlf("From: News <news@news.example.com>\nTo: r@example.net\nSubject: s\n"
+                                        "Date: Fri, 27 Nov 2026 09:00:00 +0000\nMessage-ID: <1@example.com>\n\nbody\n");
+
+std::vector<std::string> ids_of(const Report& r, const std::string& check) {
+  std::vector<std::string> ids;
+  for (const auto& f : r.findings)
+    if (f.check == check) ids.push_back(f.id);
+  return ids;
+}
+
+struct Resolvers {
+  std::unique_ptr<dns::LiveResolver> live;
+  std::unique_ptr<dns::ZoneResolver> zones;
+  std::vector<dns::Resolver*> both() { return {live.get(), zones.get()}; }
+};
+
+Resolvers& resolvers() {
+  static Resolvers r = [] {
+    Resolvers x;
+    std::string err;
+    dns::LiveOptions lo;
+    lo.servers.push_back(*dns::parse_server(test::fixture_nsd().address(), err));
+    lo.timeout_ms = 1000;
+    x.live = std::make_unique<dns::LiveResolver>(lo);
+    auto set = std::make_shared<dns::ZoneSet>();
+    set->load_path((test::source_dir() / "fixtures" / "dns").string());
+    x.zones = std::make_unique<dns::ZoneResolver>(set, nullptr);
+    return x;
+  }();
+  return r;
+}
+
+struct Row {
+  const char* label;
+  Envelope env;
+  std::vector<std::string> want;
+};
+
+Envelope env(std::optional<std::string> ip, std::optional<std::string> helo = {},
+             std::optional<std::string> mail_from = {}, std::vector<std::string> rcpt = {}) {
+  Envelope e;
+  e.ip = std::move(ip);
+  e.helo = std::move(helo);
+  e.mail_from = std::move(mail_from);
+  e.rcpt = std::move(rcpt);
+  return e;
+}
+
+void run_rows(const std::string& check, const std::vector<Row>& rows, const std::string& message = kMessage) {
+  for (dns::Resolver* resolver : resolvers().both()) {
+    for (const auto& row : rows) {
+      Report r = test::audit_text(message, row.env, *resolver);
+      auto ids = ids_of(r, check);
+      INFO(resolver->mode() << ", " << row.label << ": got " << test::join(ids) << ", want " << test::join(row.want));
+      CHECK(ids == row.want);
+      // Verdicts on syntax alone have no DNS evidence; every other one cites its queries.
+      static const std::vector<std::string> syntax_only{"helo.missing", "helo.invalid", "helo.not_fqdn", "helo.bare_ip",
+                                                        "helo.literal_mismatch", "rcpt.invalid"};
+      for (const auto& f : r.findings)
+        if (f.check == check && f.severity != Severity::pass &&
+            std::find(syntax_only.begin(), syntax_only.end(), f.id) == syntax_only.end())
+          CHECK(!f.evidence.empty());
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("dnsbl findings from the fixture blocklist zones", "[integration]") {
+  run_rows("dnsbl", {
+                        {"on no list", env("192.0.2.10"), {"dnsbl.clear"}},
+                        {"on ZEN (PBL) and Barracuda", env("192.0.2.77"), {"dnsbl.listed", "dnsbl.listed", "dnsbl.clear"}},
+                        {"ZEN answers an error code", env("192.0.2.66"), {"dnsbl.unusable", "dnsbl.clear"}},
+                        {"Barracuda answers outside 127/8", env("192.0.2.88"), {"dnsbl.unusable", "dnsbl.clear"}},
+                        {"IPv6 address on no list", env("2001:db8::25"), {"dnsbl.clear"}},
+                    });
+  // The listing names the list, the answer and its meaning, with the TXT reason as evidence.
+  Report r = test::audit_text(kMessage, env("192.0.2.77"), *resolvers().zones);
+  auto it = std::find_if(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.id == "dnsbl.listed"; });
+  REQUIRE(it != r.findings.end());
+  INFO(it->title << " / " << it->detail);
+  CHECK(it->title.find("Spamhaus ZEN") != std::string::npos);
+  CHECK(it->title.find("PBL") != std::string::npos);
+  CHECK(it->detail.find("127.0.0.11") != std::string::npos);
+  CHECK(it->detail.find("check.spamhaus.org") != std::string::npos);
+}
+
+TEST_CASE("domain_lists findings: each role at its own stage", "[integration]") {
+  run_rows("domain_lists",
+           {
+               {"clean HELO, sender and From", env("192.0.2.10", "mail.news.example.com", "b@news.example.com"), {"lists.clear"}},
+               {"sender on DBL (host) and URIBL (registered domain)", env("192.0.2.10", {}, "b@shop.example.org"),
+                {"sender.listed", "sender.listed"}},
+               {"HELO on DBL and URIBL", env("192.0.2.10", "shop.example.org"), {"helo.listed", "helo.listed"}},
+               {"an IP HELO is never sent to a domain list", env("192.0.2.10", "[192.0.2.10]"), {"lists.clear"}},
+           });
+  const std::string listed_from = test::crlf(
+      "From: Shop <deals@shop.example.org>\nTo: r@example.net\nSubject: s\n"
+      "Date: Fri, 27 Nov 2026 09:00:00 +0000\nMessage-ID: <1@example.com>\n\nbody\n");
+  run_rows("domain_lists", {{"From on DBL and URIBL", env({}), {"from.listed", "from.listed"}}}, listed_from);
+  Report r = test::audit_text(listed_from, env("192.0.2.10", "shop.example.org"), *resolvers().zones);
+  for (const auto& f : r.findings) {
+    if (f.id == "helo.listed") CHECK(f.stage == Stage::helo);
+    if (f.id == "from.listed") CHECK(f.stage == Stage::end_of_data);
+  }
+}
+
+TEST_CASE("helo findings", "[integration]") {
+  run_rows("helo", {
+                       {"matches the IP and the PTR", env("192.0.2.10", "mail.news.example.com"), {"helo.ok"}},
+                       {"literal of the client", env("192.0.2.10", "[192.0.2.10]"), {"helo.ok"}},
+                       {"literal of another address", env("192.0.2.10", "[192.0.2.99]"), {"helo.literal_mismatch"}},
+                       {"malformed literal", env("192.0.2.10", "[300.1.1.1]"), {"helo.invalid"}},
+                       {"empty", env("192.0.2.10", ""), {"helo.missing"}},
+                       {"underscore", env("192.0.2.10", "bad_name.example.com"), {"helo.invalid"}},
+                       {"single label", env("192.0.2.10", "mailhost"), {"helo.not_fqdn"}},
+                       {"bare IP", env("192.0.2.10", "192.0.2.10"), {"helo.bare_ip"}},
+                       {"does not exist", env("192.0.2.10", "nope.example.com"), {"helo.no_address"}},
+                       {"exists without address or MX", env("192.0.2.10", "txtonly.example.com"), {"helo.no_address"}},
+                       {"resolves elsewhere, PTR in the same domain", env("192.0.2.10", "mx.example.com"), {"helo.ip_mismatch"}},
+                       {"resolves elsewhere, other domain than the PTR", env("192.0.2.10", "shop.example.org"),
+                        {"helo.ip_mismatch", "helo.rdns_mismatch"}},
+                       {"confirmed, but another domain than the PTR", env("192.0.2.25", "news.example.com"),
+                        {"helo.ip_mismatch"}},
+                   });
+}
+
+TEST_CASE("rcpt findings", "[integration]") {
+  run_rows("rcpt", {
+                       {"receives mail", env({}, {}, {}, {"a@example.net"}), {"rcpt.ok"}},
+                       {"hosted by Google", env({}, {}, {}, {"b@hosted.example.net"}), {"rcpt.provider"}},
+                       {"not an address", env({}, {}, {}, {"bad"}), {"rcpt.invalid"}},
+                       {"domain does not exist", env({}, {}, {}, {"c@nope.example.net"}), {"rcpt.nxdomain"}},
+                       {"null MX", env({}, {}, {}, {"d@nullmx.example.com"}), {"rcpt.null_mx"}},
+                       {"no MX, no address", env({}, {}, {}, {"e@txtonly.example.com"}), {"rcpt.no_mail"}},
+                       {"MX hosts without addresses", env({}, {}, {}, {"f@lostmx.example.com"}), {"rcpt.no_mail"}},
+                       {"one verdict per domain", env({}, {}, {}, {"a@example.net", "b@example.net"}), {"rcpt.ok"}},
+                   });
+}
+
+TEST_CASE("a list that does not list its test point is unusable, not clear", "[integration]") {
+  // Every query answered NXDOMAIN: the list (or the path to it) is dead, so "not listed" would be a lie.
+  test::FakeDnsServer dead(test::FakeDnsServer::rcode(3));
+  std::string err;
+  dns::LiveOptions lo;
+  lo.servers.push_back(*dns::parse_server(dead.address(), err));
+  lo.timeout_ms = 500;
+  dns::LiveResolver live(lo);
+  Report r = test::audit_text(kMessage, env("192.0.2.10"), live);
+  auto ids = ids_of(r, "dnsbl");
+  INFO("got " << test::join(ids));
+  REQUIRE(!ids.empty());
+  for (const auto& id : ids) CHECK(id == "dnsbl.unusable");
+}
+
+TEST_CASE("a resolver that never answers: every DNS check says temperror, none says missing", "[integration]") {
+  test::FakeDnsServer silent(test::FakeDnsServer::silent());
+  std::string err;
+  dns::LiveOptions lo;
+  lo.servers.push_back(*dns::parse_server(silent.address(), err));
+  lo.timeout_ms = 200;
+  lo.tries = 1;
+  dns::LiveResolver live(lo);
+  Report r = test::audit_text(kMessage, env("192.0.2.10", "mail.news.example.com", "b@news.example.com", {"r@example.net"}), live);
+  std::vector<std::string> want_temperror{"rdns.temperror", "dnsbl.temperror", "helo.temperror", "lists.temperror",
+                                          "sender.temperror", "rcpt.temperror", "from.temperror"};
+  auto ids = test::finding_ids(r);
+  for (const auto& id : want_temperror) {
+    INFO("got " << test::join(ids) << ", want " << id);
+    CHECK(test::has_finding(r, id));
+  }
+  for (const auto& f : r.findings) {
+    INFO(f.id << " must not claim absence or a listing on a timeout");
+    bool claims = f.id.ends_with(".missing") || f.id.ends_with(".nxdomain") || f.id.ends_with(".no_mail") ||
+                  f.id.ends_with(".no_address") || f.id.ends_with(".listed") || f.id.ends_with(".unconfirmed") ||
+                  f.id.ends_with(".unusable") || f.id.ends_with(".clear") || f.id.ends_with(".ok");
+    bool dns_check = f.check != "headers" && f.check != "raw_bytes" && f.check != "mime" && f.check != "from";
+    CHECK_FALSE((dns_check && claims));
+  }
+}
