@@ -126,13 +126,13 @@ std::string report_text(const Report& r, const WriterOptions& o) {
   // Zone files are summarised by folder ("14 zone files in fixtures/dns"); servers are listed.
   std::map<std::string, std::size_t> zone_dirs;
   std::vector<std::string> shown;
-  for (const auto& s : r.dns.servers) {
-    if (s.rfind("zone:", 0) == 0) {
-      std::string path = s.substr(5);
+  for (const auto& server : r.dns.servers) {
+    if (server.rfind("zone:", 0) == 0) {
+      std::string path = server.substr(5);
       auto slash = path.rfind('/');
       ++zone_dirs[slash == std::string::npos ? "." : path.substr(0, slash)];
     } else {
-      shown.push_back(s);
+      shown.push_back(server);
     }
   }
   for (const auto& [dir, n] : zone_dirs)
