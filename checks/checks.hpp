@@ -9,6 +9,7 @@ namespace mailaudit::checks {
 std::vector<Finding> run_headers(const Context& ctx);
 std::vector<Finding> run_helo(const Context& ctx);
 std::vector<Finding> run_raw_bytes(const Context& ctx);
+std::vector<Finding> run_ip(const Context& ctx);
 std::vector<Finding> run_mime(const Context& ctx);
 std::vector<Finding> run_dnsbl(const Context& ctx);
 std::vector<Finding> run_domain_lists(const Context& ctx);

@@ -8,6 +8,8 @@ namespace mailaudit::checks {
 
 const std::vector<Check>& registry() {
   static const std::vector<Check> checks = {
+      {"ip", Stage::connect, "--ip itself: private, loopback or documentation addresses are noted",
+       {"ip.reserved"}, run_ip, {"ip"}},
       {"rdns", Stage::connect, "reverse DNS of --ip: PTR present, forward-confirmed, not generic",
        {"rdns.ok", "rdns.missing", "rdns.unconfirmed", "rdns.generic", "rdns.temperror", "rdns.not_checked"},
        run_rdns,

@@ -75,6 +75,27 @@ std::optional<IpAddress> parse_ip(std::string_view text_in) {
   return std::nullopt;
 }
 
+std::optional<Cidr> parse_cidr(std::string_view text_in) {
+  auto slash = text_in.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto ip = parse_ip(text_in.substr(0, slash));
+  std::string_view p = text_in.substr(slash + 1);
+  if (!ip || p.empty() || p.size() > 3 || !std::all_of(p.begin(), p.end(), ::isdigit)) return std::nullopt;
+  int prefix = std::stoi(std::string(p));
+  if (prefix > (ip->v6 ? 128 : 32)) return std::nullopt;
+  return Cidr{*ip, prefix};
+}
+
+bool in_cidr(const IpAddress& ip, const Cidr& net) {
+  if (ip.v6 != net.network.v6) return false;
+  int bits = net.prefix;
+  for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
+    std::uint8_t mask = bits >= 8 ? 0xFF : static_cast<std::uint8_t>(0xFF << (8 - bits));
+    if ((ip.bytes[i] & mask) != (net.network.bytes[i] & mask)) return false;
+  }
+  return true;
+}
+
 std::string reverse_name(const IpAddress& ip) {
   std::string out;
   if (!ip.v6) {

@@ -25,6 +25,13 @@ struct IpAddress {
   std::string to_string() const;
 };
 std::optional<IpAddress> parse_ip(std::string_view text);
+struct Cidr {
+  IpAddress network;
+  int prefix = 0;
+};
+// "192.0.2.0/24", "2001:db8::/32"; nullopt when malformed.
+std::optional<Cidr> parse_cidr(std::string_view text);
+bool in_cidr(const IpAddress& ip, const Cidr& net);
 // 4.3.2.1.in-addr.arpa / nibble-reversed ip6.arpa, no trailing dot.
 std::string reverse_name(const IpAddress& ip);
 // The DNSBL query name: reversed address under the zone (RFC 5782 §2.1, §2.4).

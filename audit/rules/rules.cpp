@@ -6,6 +6,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "dns/names.hpp"
 #include "rules/embedded.hpp"
 
 namespace mailaudit::rules {
@@ -186,6 +187,18 @@ void load_providers(const std::string& file, const toml::table& root, std::vecto
   }
 }
 
+void load_ip_ranges(const std::string& file, const toml::table& root, std::vector<IpRange>& out) {
+  const toml::array* list = root["range"].as_array();
+  if (!list) throw RulesError(file + ":1: expected [[range]] tables");
+  for (const auto& node : *list) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, node, "each [[range]] must be a table");
+    IpRange r{require_string(file, *t, "cidr"), require_string(file, *t, "name")};
+    if (!dns::parse_cidr(r.cidr)) fail(file, *t, "\"" + r.cidr + "\" is not ADDRESS/PREFIX");
+    out.push_back(std::move(r));
+  }
+}
+
 }  // namespace
 
 const Provider* provider_for_mx(const std::vector<Provider>& providers, const std::string& mx_host) {
@@ -200,7 +213,7 @@ const Provider* provider_for_mx(const std::vector<Provider>& providers, const st
 
 const std::vector<std::string>& rule_file_names() {
   static const std::vector<std::string> names{"findings.toml", "headers.toml", "rdns.toml", "blocklists.toml",
-                                              "providers.toml"};
+                                              "providers.toml", "ip_ranges.toml"};
   return names;
 }
 
@@ -220,6 +233,7 @@ Rules Rules::from_files(const std::vector<std::pair<std::string, std::string>>& 
     else if (wanted == "rdns.toml") load_rdns(it->first, root, rules.rdns_);
     else if (wanted == "blocklists.toml") load_blocklists(it->first, root, rules.blocklists_);
     else if (wanted == "providers.toml") load_providers(it->first, root, rules.providers_);
+    else if (wanted == "ip_ranges.toml") load_ip_ranges(it->first, root, rules.ip_ranges_);
   }
   return rules;
 }

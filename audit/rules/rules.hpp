@@ -76,6 +76,11 @@ struct Provider {
 // The provider whose MX suffix matches `mx_host`, or nullptr.
 const Provider* provider_for_mx(const std::vector<Provider>& providers, const std::string& mx_host);
 
+// A special-purpose address range: rules/ip_ranges.toml.
+struct IpRange {
+  std::string cidr, name;
+};
+
 class Rules {
  public:
   // The rules compiled into the binary.
@@ -91,6 +96,7 @@ class Rules {
   const RdnsRules& rdns() const { return rdns_; }
   const std::vector<Blocklist>& blocklists() const { return blocklists_; }
   const std::vector<Provider>& providers() const { return providers_; }
+  const std::vector<IpRange>& ip_ranges() const { return ip_ranges_; }
 
  private:
   std::map<std::string, FindingText, std::less<>> findings_;
@@ -98,6 +104,7 @@ class Rules {
   RdnsRules rdns_;
   std::vector<Blocklist> blocklists_;
   std::vector<Provider> providers_;
+  std::vector<IpRange> ip_ranges_;
 };
 
 // Names of the rules files the loader expects.

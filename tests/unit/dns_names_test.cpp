@@ -85,3 +85,28 @@ TEST_CASE("parse_server reads HOST[:PORT] and [IPv6]:PORT", "[unit]") {
     if (!s) CHECK(!err.empty());
   }
 }
+
+TEST_CASE("CIDR parsing and matching", "[unit]") {
+  struct Row {
+    const char* ip;
+    const char* cidr;
+    bool in;
+  };
+  const Row rows[] = {
+      {"192.0.2.10", "192.0.2.0/24", true},   {"192.0.3.10", "192.0.2.0/24", false},
+      {"172.31.255.1", "172.16.0.0/12", true}, {"172.32.0.1", "172.16.0.0/12", false},
+      {"100.127.0.1", "100.64.0.0/10", true},  {"100.128.0.1", "100.64.0.0/10", false},
+      {"2001:db8::1", "2001:db8::/32", true},  {"2001:db9::1", "2001:db8::/32", false},
+      {"fd00::1", "fc00::/7", true},           {"192.0.2.10", "2001:db8::/32", false},
+      {"8.8.8.8", "0.0.0.0/0", true},
+  };
+  for (const auto& row : rows) {
+    auto net = parse_cidr(row.cidr);
+    REQUIRE(net);
+    INFO(row.ip << " in " << row.cidr << ": want " << row.in);
+    CHECK(in_cidr(*parse_ip(row.ip), *net) == row.in);
+  }
+  CHECK_FALSE(parse_cidr("192.0.2.0"));
+  CHECK_FALSE(parse_cidr("192.0.2.0/33"));
+  CHECK_FALSE(parse_cidr("example/8"));
+}
