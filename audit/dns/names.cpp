@@ -90,7 +90,7 @@ bool in_cidr(const IpAddress& ip, const Cidr& net) {
   if (ip.v6 != net.network.v6) return false;
   int bits = net.prefix;
   for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
-    std::uint8_t mask = bits >= 8 ? 0xFF : static_cast<std::uint8_t>(0xFF << (8 - bits));
+    auto mask = static_cast<std::uint8_t>(bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF);
     if ((ip.bytes[i] & mask) != (net.network.bytes[i] & mask)) return false;
   }
   return true;
