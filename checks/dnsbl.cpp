@@ -2,6 +2,7 @@
 // read with its own codes; error answers and failed test points are "unusable", never "listed".
 #include "checks.hpp"
 #include "dns/blocklist.hpp"
+#include "list_findings.hpp"
 
 namespace mailaudit::checks {
 
@@ -16,25 +17,11 @@ std::vector<Finding> run_dnsbl(const Context& ctx) {
   std::vector<dns::Answer> clear_evidence, offline_evidence;
   for (auto& r : results) {
     const auto& list = *r.list;
-    Args args{{"ip", ip->to_string()}, {"list", list.name}, {"zone", list.zone}, {"query", r.query},
-              {"answer", r.answer}, {"meaning", r.meaning}, {"reason", r.meaning}, {"reference", list.reference},
-              {"txt", r.txt.empty() ? "" : " with the reason \"" + r.txt + "\""}};
+    Args args = list_args(r, {{"ip", ip->to_string()}});
     switch (r.state) {
-      case dns::ListState::listed: {
-        Finding f = ctx.make("dnsbl.listed", args);
-        f.severity = list.severity;
-        f.evidence = std::move(r.evidence);
-        f.references.push_back(list.reference);
-        out.push_back(std::move(f));
-        break;
-      }
-      case dns::ListState::unusable:
-      case dns::ListState::unknown: {
-        Finding f = ctx.make(r.state == dns::ListState::unusable ? "dnsbl.unusable" : "dnsbl.temperror", args);
-        f.evidence = std::move(r.evidence);
-        out.push_back(std::move(f));
-        break;
-      }
+      case dns::ListState::listed: out.push_back(list_finding(ctx, "dnsbl.listed", std::move(r), args)); break;
+      case dns::ListState::unusable: out.push_back(list_finding(ctx, "dnsbl.unusable", std::move(r), args)); break;
+      case dns::ListState::unknown: out.push_back(list_finding(ctx, "dnsbl.temperror", std::move(r), args)); break;
       case dns::ListState::clear:
         clear += (clear.empty() ? "" : ", ") + list.name;
         ++clear_count;

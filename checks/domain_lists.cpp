@@ -5,6 +5,7 @@
 
 #include "checks.hpp"
 #include "dns/blocklist.hpp"
+#include "list_findings.hpp"
 #include "message/envelope_address.hpp"
 #include "message/rfc5322.hpp"
 
@@ -52,26 +53,17 @@ std::vector<Finding> run_domain_lists(const Context& ctx) {
     // The cache makes a domain that plays two roles cost one set of lookups.
     for (auto& r : dns::query_domain_lists(ctx.dns, lists, role.host)) {
       const auto& list = *r.list;
-      Args args{{"item", r.item}, {"host", role.host}, {"list", list.name}, {"zone", list.zone}, {"query", r.query},
-                {"answer", r.answer}, {"meaning", r.meaning}, {"reason", r.meaning}, {"reference", list.reference},
-                {"txt", r.txt.empty() ? "" : " with the reason \"" + r.txt + "\""}};
+      Args args = list_args(r, {{"host", role.host}});
       auto note_list = [](std::vector<std::string>& v, const std::string& name) {
         if (std::find(v.begin(), v.end(), name) == v.end()) v.push_back(name);
       };
       switch (r.state) {
-        case dns::ListState::listed: {
-          Finding f = ctx.make(role.listed_id, args);
-          f.severity = list.severity;
-          f.evidence = std::move(r.evidence);
-          f.references.push_back(list.reference);
-          out.push_back(std::move(f));
-          break;
-        }
+        case dns::ListState::listed: out.push_back(list_finding(ctx, role.listed_id, std::move(r), args)); break;
         case dns::ListState::unusable:
         case dns::ListState::unknown: {
-          Finding f = ctx.make(r.state == dns::ListState::unusable ? "lists.unusable" : "lists.temperror", args);
+          bool unusable = r.state == dns::ListState::unusable;
+          Finding f = list_finding(ctx, unusable ? "lists.unusable" : "lists.temperror", std::move(r), args);
           f.stage = role.stage;
-          f.evidence = std::move(r.evidence);
           out.push_back(std::move(f));
           ++problems;
           break;

@@ -34,8 +34,7 @@ std::vector<Finding> run_from_domain(const Context& ctx) {
     case S::offline: id = "from.not_checked"; break;
     case S::unknown:
       id = "from.temperror";
-      args.push_back({"status", d.failed->name + " " + std::string(to_string(d.failed->type)) + " " +
-                                    std::string(to_string(d.failed->status))});
+      args.push_back({"status", dns::describe(*d.failed)});
       break;
     case S::a_only:
       id = "from.ok";

@@ -34,8 +34,7 @@ Finding judge(const Context& ctx, const std::string& rcpt, const std::string& do
     case S::offline: id = "rcpt.not_checked"; break;
     case S::unknown:
       id = "rcpt.temperror";
-      args.push_back({"status", d.failed->name + " " + std::string(to_string(d.failed->type)) + " " +
-                                    std::string(to_string(d.failed->status))});
+      args.push_back({"status", dns::describe(*d.failed)});
       break;
     case S::a_only:
     case S::ok: {
@@ -50,8 +49,7 @@ Finding judge(const Context& ctx, const std::string& rcpt, const std::string& do
         id = "rcpt.not_checked";  // MX names known, their addresses not: no verdict
       } else if (!p && d.state == S::unknown) {
         id = "rcpt.temperror";
-        args.push_back({"status", d.failed->name + " " + std::string(to_string(d.failed->type)) + " " +
-                                      std::string(to_string(d.failed->status))});
+        args.push_back({"status", dns::describe(*d.failed)});
       } else if (p) {
         id = "rcpt.provider";
         args.insert(args.end(), {{"provider", p->name}, {"mx", mx_host}, {"note", p->note}, {"reference", p->reference}});

@@ -38,8 +38,7 @@ std::vector<Finding> run_sender(const Context& ctx) {
     case S::offline: id = "sender.not_checked"; break;
     case S::unknown:
       id = "sender.temperror";
-      args.push_back({"status", d.failed->name + " " + std::string(to_string(d.failed->type)) + " " +
-                                    std::string(to_string(d.failed->status))});
+      args.push_back({"status", dns::describe(*d.failed)});
       break;
   }
   Finding f = ctx.make(id, args);

@@ -31,6 +31,10 @@ std::string_view to_string(RRType t) {
   return "?";
 }
 
+std::string describe(const Answer& a) {
+  return a.name + " " + std::string(to_string(a.type)) + " " + std::string(to_string(a.status));
+}
+
 std::optional<RRType> parse_rrtype(std::string_view s) {
   for (const auto& [type, name] : kTypeNames)
     if (name == s) return type;

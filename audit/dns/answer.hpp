@@ -48,6 +48,8 @@ struct Answer {
 };
 
 std::string_view to_string(Status s);
+// "name TYPE STATUS", for messages about an answer.
+std::string describe(const Answer& a);
 std::string_view to_string(RRType t);
 std::optional<RRType> parse_rrtype(std::string_view s);
 

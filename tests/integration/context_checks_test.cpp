@@ -1,10 +1,8 @@
-// Checks that need the sending context (dnsbl, domain_lists, helo, rcpt), on the fixture zones, through
-// NSD (live) and through the zone files: the same findings both ways. Then the faults: a dead list and a
-// resolver that never answers.
+// The DNS checks (rdns, dnsbl, helo, domain_lists, sender, rcpt, from_domain) on the fixture zones, through
+// NSD (live) and through the zone files: the same findings both ways, every verdict citing its queries.
+// Then the faults: a dead list and a resolver that never answers.
 #include <catch2/catch.hpp>
 
-#include "dns/live_resolver.hpp"
-#include "dns/zone_resolver.hpp"
 #include "fake_dns_server.hpp"
 #include "nsd_server.hpp"
 #include "test_support.hpp"
@@ -13,35 +11,16 @@ using namespace mailaudit;
 
 namespace {
 
-const std::string kMessage = test::crlf("From: News <news@news.example.com>\nTo: r@example.net\nSubject: s\n"
-                                        "Date: Fri, 27 Nov 2026 09:00:00 +0000\nMessage-ID: <1@example.com>\n\nbody\n");
-
-std::vector<std::string> ids_of(const Report& r, const std::string& check) {
-  std::vector<std::string> ids;
-  for (const auto& f : r.findings)
-    if (f.check == check) ids.push_back(f.id);
-  return ids;
-}
+const std::string kMessage = test::message_from();
 
 struct Resolvers {
-  std::unique_ptr<dns::LiveResolver> live;
-  std::unique_ptr<dns::ZoneResolver> zones;
+  std::unique_ptr<dns::LiveResolver> live = test::live_resolver(test::fixture_nsd().address());
+  std::unique_ptr<dns::ZoneResolver> zones = test::fixture_zone_resolver();
   std::vector<dns::Resolver*> both() { return {live.get(), zones.get()}; }
 };
 
 Resolvers& resolvers() {
-  static Resolvers r = [] {
-    Resolvers x;
-    std::string err;
-    dns::LiveOptions lo;
-    lo.servers.push_back(*dns::parse_server(test::fixture_nsd().address(), err));
-    lo.timeout_ms = 1000;
-    x.live = std::make_unique<dns::LiveResolver>(lo);
-    auto set = std::make_shared<dns::ZoneSet>();
-    set->load_path((test::source_dir() / "fixtures" / "dns").string());
-    x.zones = std::make_unique<dns::ZoneResolver>(set, nullptr);
-    return x;
-  }();
+  static Resolvers r;
   return r;
 }
 
@@ -65,21 +44,78 @@ void run_rows(const std::string& check, const std::vector<Row>& rows, const std:
   for (dns::Resolver* resolver : resolvers().both()) {
     for (const auto& row : rows) {
       Report r = test::audit_text(message, row.env, *resolver);
-      auto ids = ids_of(r, check);
+      auto ids = test::ids_of(r, check);
       INFO(resolver->mode() << ", " << row.label << ": got " << test::join(ids) << ", want " << test::join(row.want));
       CHECK(ids == row.want);
-      // Verdicts on syntax alone have no DNS evidence; every other one cites its queries.
+      // Verdicts on syntax alone have no DNS evidence; every other one cites its queries, all of which are
+      // in the report's query log.
       static const std::vector<std::string> syntax_only{"helo.missing", "helo.invalid", "helo.not_fqdn", "helo.bare_ip",
-                                                        "helo.literal_mismatch", "rcpt.invalid"};
-      for (const auto& f : r.findings)
-        if (f.check == check && f.severity != Severity::pass &&
-            std::find(syntax_only.begin(), syntax_only.end(), f.id) == syntax_only.end())
-          CHECK(!f.evidence.empty());
+                                                        "helo.literal_mismatch", "rcpt.invalid", "sender.null",
+                                                        "sender.invalid"};
+      for (const auto& f : r.findings) {
+        if (f.check != check || f.severity == Severity::pass) continue;
+        if (std::find(syntax_only.begin(), syntax_only.end(), f.id) == syntax_only.end()) CHECK(!f.evidence.empty());
+        for (const auto& e : f.evidence) {
+          bool logged = std::any_of(r.dns.queries.begin(), r.dns.queries.end(),
+                                    [&](const dns::Answer& q) { return q.name == e.name && q.type == e.type; });
+          INFO(f.id << ": " << dns::describe(e) << " is evidence but not in the query log");
+          CHECK(logged);
+        }
+      }
     }
   }
 }
 
 }  // namespace
+
+TEST_CASE("rdns findings", "[integration]") {
+  run_rows("rdns", {
+                       {"PTR confirmed", env("192.0.2.10"), {"rdns.ok"}},
+                       {"generic and unconfirmed", env("192.0.2.77"), {"rdns.unconfirmed", "rdns.generic"}},
+                       {"no PTR", env("192.0.2.11"), {"rdns.missing"}},
+                       {"PTR name without an address", env("192.0.2.12"), {"rdns.unconfirmed"}},
+                       {"PTR value is not a host name", env("192.0.2.14"), {"rdns.missing"}},
+                       {"two PTR names, the second confirms", env("192.0.2.15"), {"rdns.ok"}},
+                       {"IPv6 confirmed", env("2001:db8::25"), {"rdns.ok"}},
+                       {"IPv6 without PTR", env("2001:db8::26"), {"rdns.missing"}},
+                   });
+  Report no_ip = test::audit_text(kMessage, {}, *resolvers().zones);
+  CHECK(test::ids_of(no_ip, "rdns").empty());
+  INFO("not run: " << test::join(no_ip.not_run));
+  CHECK(std::find(no_ip.not_run.begin(), no_ip.not_run.end(), "rdns: needs --ip") != no_ip.not_run.end());
+}
+
+TEST_CASE("sender findings", "[integration]") {
+  run_rows("sender", {
+                         {"MX hosts with addresses", env({}, {}, "bounces@news.example.com"), {"sender.ok"}},
+                         {"null sender", env({}, {}, ""), {"sender.null"}},
+                         {"not an address", env({}, {}, "bounces"), {"sender.invalid"}},
+                         {"does not exist", env({}, {}, "b@nope.example.com"), {"sender.nxdomain"}},
+                         {"null MX", env({}, {}, "b@nullmx.example.com"), {"sender.null_mx"}},
+                         {"neither MX nor address", env({}, {}, "b@txtonly.example.com"), {"sender.no_mail"}},
+                         {"address only", env({}, {}, "b@aonly.example.com"), {"sender.a_only"}},
+                         {"MX hosts without addresses", env({}, {}, "b@lostmx.example.com"), {"sender.mx_unresolvable"}},
+                     });
+}
+
+TEST_CASE("from_domain findings", "[integration]") {
+  struct FromRow {
+    const char* label;
+    const char* from;
+    const char* want;
+  };
+  const FromRow rows[] = {
+      {"MX and A", "news@news.example.com", "from.ok"},
+      {"A only (implicit MX)", "x@aonly.example.com", "from.ok"},
+      {"does not exist", "x@nope.example.com", "from.nxdomain"},
+      {"null MX", "x@nullmx.example.com", "from.null_mx"},
+      {"neither MX nor address", "x@txtonly.example.com", "from.no_mail"},
+      {"MX but no address", "x@mail.example.net", "from.no_address"},
+  };
+  for (const auto& row : rows) run_rows("from_domain", {{row.label, {}, {row.want}}}, test::message_from(row.from));
+  Report offline = test::audit_text(test::message_from("someone@gmail.com"), {}, *resolvers().zones);
+  CHECK(test::ids_of(offline, "from_domain") == std::vector<std::string>{"from.not_checked"});
+}
 
 TEST_CASE("dnsbl findings from the fixture blocklist zones", "[integration]") {
   run_rows("dnsbl", {
@@ -156,13 +192,9 @@ TEST_CASE("rcpt findings", "[integration]") {
 TEST_CASE("a list that does not list its test point is unusable, not clear", "[integration]") {
   // Every query answered NXDOMAIN: the list (or the path to it) is dead, so "not listed" would be a lie.
   test::FakeDnsServer dead(test::FakeDnsServer::rcode(3));
-  std::string err;
-  dns::LiveOptions lo;
-  lo.servers.push_back(*dns::parse_server(dead.address(), err));
-  lo.timeout_ms = 500;
-  dns::LiveResolver live(lo);
-  Report r = test::audit_text(kMessage, env("192.0.2.10"), live);
-  auto ids = ids_of(r, "dnsbl");
+  auto live = test::live_resolver(dead.address(), 500);
+  Report r = test::audit_text(kMessage, env("192.0.2.10"), *live);
+  auto ids = test::ids_of(r, "dnsbl");
   INFO("got " << test::join(ids));
   REQUIRE(!ids.empty());
   for (const auto& id : ids) CHECK(id == "dnsbl.unusable");
@@ -170,13 +202,8 @@ TEST_CASE("a list that does not list its test point is unusable, not clear", "[i
 
 TEST_CASE("a resolver that never answers: every DNS check says temperror, none says missing", "[integration]") {
   test::FakeDnsServer silent(test::FakeDnsServer::silent());
-  std::string err;
-  dns::LiveOptions lo;
-  lo.servers.push_back(*dns::parse_server(silent.address(), err));
-  lo.timeout_ms = 200;
-  lo.tries = 1;
-  dns::LiveResolver live(lo);
-  Report r = test::audit_text(kMessage, env("192.0.2.10", "mail.news.example.com", "b@news.example.com", {"r@example.net"}), live);
+  auto live = test::live_resolver(silent.address(), 200, 1);
+  Report r = test::audit_text(kMessage, env("192.0.2.10", "mail.news.example.com", "b@news.example.com", {"r@example.net"}), *live);
   std::vector<std::string> want_temperror{"rdns.temperror", "dnsbl.temperror", "helo.temperror", "lists.temperror",
                                           "sender.temperror", "rcpt.temperror", "from.temperror"};
   auto ids = test::finding_ids(r);

@@ -19,18 +19,7 @@ struct Fixture {
 };
 
 Fixture& fixture() {
-  static Fixture f = [] {
-    Fixture x;
-    std::string err;
-    dns::LiveOptions lo;
-    lo.servers.push_back(*dns::parse_server(test::fixture_nsd().address(), err));
-    lo.timeout_ms = 1000;
-    x.live = std::make_unique<dns::LiveResolver>(lo);
-    auto set = std::make_shared<dns::ZoneSet>();
-    set->load_path((test::source_dir() / "fixtures" / "dns").string());
-    x.zones = std::make_unique<dns::ZoneResolver>(set, nullptr);
-    return x;
-  }();
+  static Fixture f{test::live_resolver(test::fixture_nsd().address()), test::fixture_zone_resolver()};
   return f;
 }
 

@@ -121,6 +121,23 @@ NsdServer::~NsdServer() {
   fs::remove_all(dir_, ec);
 }
 
+std::unique_ptr<dns::LiveResolver> live_resolver(const std::string& server, int timeout_ms, int tries) {
+  std::string err;
+  auto address = dns::parse_server(server, err);
+  if (!address) throw std::runtime_error(err);
+  dns::LiveOptions lo;
+  lo.servers.push_back(*address);
+  lo.timeout_ms = timeout_ms;
+  lo.tries = tries;
+  return std::make_unique<dns::LiveResolver>(lo);
+}
+
+std::unique_ptr<dns::ZoneResolver> fixture_zone_resolver() {
+  auto zones = std::make_shared<dns::ZoneSet>();
+  zones->load_path((source_dir() / "fixtures" / "dns").string());
+  return std::make_unique<dns::ZoneResolver>(zones, nullptr);
+}
+
 NsdServer& fixture_nsd() {
   static NsdServer server(source_dir() / "fixtures" / "dns");
   return server;

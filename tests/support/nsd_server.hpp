@@ -8,6 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "dns/live_resolver.hpp"
+#include "dns/zone_resolver.hpp"
+
 namespace mailaudit::test {
 
 class NsdServer {
@@ -31,6 +34,10 @@ class NsdServer {
 
 // One server for the whole test process, on fixtures/dns (started on first use).
 NsdServer& fixture_nsd();
+
+// A live resolver asking `server` ("127.0.0.1:PORT"), and one answering from fixtures/dns offline.
+std::unique_ptr<dns::LiveResolver> live_resolver(const std::string& server, int timeout_ms = 1000, int tries = 2);
+std::unique_ptr<dns::ZoneResolver> fixture_zone_resolver();
 
 // A port on 127.0.0.1 free for both UDP and TCP at the time of the call.
 std::uint16_t free_port();

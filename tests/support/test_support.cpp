@@ -50,6 +50,18 @@ std::string join(const std::vector<std::string>& v) {
   return out.empty() ? "(none)" : out;
 }
 
+std::string message_from(const std::string& from) {
+  return crlf("From: Sender <" + from + ">\nTo: r@example.net\nSubject: s\n"
+              "Date: Fri, 27 Nov 2026 09:00:00 +0000\nMessage-ID: <1@example.com>\n\nbody\n");
+}
+
+std::vector<std::string> ids_of(const Report& r, const std::string& check) {
+  std::vector<std::string> ids;
+  for (const auto& f : r.findings)
+    if (f.check == check) ids.push_back(f.id);
+  return ids;
+}
+
 std::string crlf(const std::string& s) {
   std::string out;
   for (char c : s) {

@@ -29,4 +29,9 @@ std::string join(const std::vector<std::string>& v);
 // Replace every "\n" with "\r\n" (test messages are written with LF).
 std::string crlf(const std::string& s);
 
+// A well-formed message (CRLF) from `from`, for checks that look at the context or the From domain.
+std::string message_from(const std::string& from = "news@news.example.com");
+// Ids of the findings of one check, in report order.
+std::vector<std::string> ids_of(const Report& r, const std::string& check);
+
 }  // namespace mailaudit::test

@@ -1,0 +1,24 @@
+#include "list_findings.hpp"
+
+namespace mailaudit {
+
+Args list_args(const dns::ListResult& r, Args extra) {
+  const auto& list = *r.list;
+  Args args{{"item", r.item}, {"list", list.name}, {"zone", list.zone}, {"query", r.query}, {"answer", r.answer},
+            {"meaning", r.meaning}, {"reason", r.meaning}, {"reference", list.reference},
+            {"txt", r.txt.empty() ? "" : " with the reason \"" + r.txt + "\""}};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+Finding list_finding(const Context& ctx, std::string_view id, dns::ListResult&& r, const Args& args) {
+  Finding f = ctx.make(id, args);
+  if (r.state == dns::ListState::listed) {
+    f.severity = r.list->severity;
+    f.references.push_back(r.list->reference);
+  }
+  f.evidence = std::move(r.evidence);
+  return f;
+}
+
+}  // namespace mailaudit
