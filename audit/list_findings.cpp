@@ -5,7 +5,7 @@ namespace mailaudit {
 Args list_args(const dns::ListResult& r, Args extra) {
   const auto& list = *r.list;
   Args args{{"item", r.item}, {"list", list.name}, {"zone", list.zone}, {"query", r.query}, {"answer", r.answer},
-            {"meaning", r.meaning}, {"reason", r.meaning}, {"reference", list.reference},
+            {"meaning", r.meaning}, {"reason", r.meaning}, {"reference", list.reference}, {"rejects", list.rejects},
             {"txt", r.txt.empty() ? "" : " with the reason \"" + r.txt + "\""}};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;

@@ -8,7 +8,7 @@
 namespace mailaudit {
 
 // The placeholders every list finding may use: {list} {zone} {query} {answer} {meaning} {reason}
-// {reference} {txt} {item}, plus the caller's own.
+// {reference} {rejects} {txt} {item}, plus the caller's own.
 Args list_args(const dns::ListResult& r, Args extra = {});
 
 // The finding `id` for a list result: a listing takes the list's own severity and reference; every

@@ -3,6 +3,7 @@
 #include "checks.hpp"
 #include "dns/blocklist.hpp"
 #include "list_findings.hpp"
+#include "util/text.hpp"
 
 namespace mailaudit::checks {
 
@@ -18,6 +19,8 @@ std::vector<Finding> run_dnsbl(const Context& ctx) {
   for (auto& r : results) {
     const auto& list = *r.list;
     Args args = list_args(r, {{"ip", ip->to_string()}});
+    for (auto& [key, value] : args)
+      if (key == "rejects") value = text::fill(value, {{"IP", ip->to_string()}});
     switch (r.state) {
       case dns::ListState::listed: out.push_back(list_finding(ctx, "dnsbl.listed", std::move(r), args)); break;
       case dns::ListState::unusable: out.push_back(list_finding(ctx, "dnsbl.unusable", std::move(r), args)); break;

@@ -101,6 +101,9 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
   wo.colour = out->is_terminal();
   wo.generated_at = utc_now();
   wo.version = MAILAUDIT_VERSION;
+  for (const auto& c : checks::registry()) wo.checks.emplace_back(std::string(c.id), c.stage);
+  if (o.fail_on == "never") wo.fail_threshold = std::nullopt;
+  else wo.fail_threshold = o.fail_on == "warning" ? Severity::warning : Severity::error;
 
   std::vector<Report> collected;
   bool any_unreadable = false, any_fail = false;
@@ -116,11 +119,14 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
       out->write(dump_json(report_json(r, wo), false) + "\n");
     } else if (o.format == "text") {
       out->write((count ? "\n" : "") + report_text(r, wo));
+    } else if (o.format == "markdown") {
+      out->write((count ? "\n---\n\n" : "") + report_markdown(r, wo));
     } else {
       collected.push_back(std::move(r));
     }
     ++count;
   });
+  if (o.format == "junit") out->write(junit_xml(collected, wo));
   if (o.format == "json") {
     if (collected.size() == 1) out->write(dump_json(report_json(collected.front(), wo), true) + "\n");
     else out->write(dump_json(batch_json(collected, wo), true) + "\n");
@@ -139,8 +145,8 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--helo", o->helo, "HELO/EHLO name the sender uses");
   cmd->add_option("--mail-from", o->mail_from, "envelope sender; '<>' or '' is the null sender");
   cmd->add_option("--rcpt", o->rcpt, "envelope recipient (repeatable)");
-  cmd->add_option("--format", o->format, "text, json or jsonl")
-      ->check(CLI::IsMember({"text", "json", "jsonl"}));
+  cmd->add_option("--format", o->format, "text, json, jsonl, markdown or junit")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "markdown", "junit"}));
   cmd->add_option("--output", o->output, "write the report to FILE instead of stdout");
   cmd->add_option("--resolver", o->resolvers, "DNS server HOST[:PORT], IPv6 as [addr]:port (repeatable)");
   cmd->add_option("--zone", o->zones, "zone file or folder of zone files answering first (repeatable)");

@@ -1,5 +1,6 @@
 // Report writers. Each takes finished reports and returns text; none does I/O.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ struct WriterOptions {
   bool colour = false;            // ANSI colour (terminal only)
   std::string generated_at;       // RFC 3339 UTC, set once per run
   std::string version;            // tool version
+  std::vector<std::pair<std::string, Stage>> checks;  // every check id and stage, in registry order (junit)
+  std::optional<Severity> fail_threshold = Severity::error;  // --fail-on; nullopt for "never"
 };
 
 // DESIGN.md "JSON report": schema mailaudit-report/1.
@@ -24,5 +27,13 @@ std::string dump_json(const nlohmann::ordered_json& j, bool pretty);
 
 // Text: a one-line verdict on top, then findings grouped by stage, worst first.
 std::string report_text(const Report& r, const WriterOptions& o);
+
+// JUnit XML for CI systems: a test suite per message, a test case per check, a <failure> per finding at or
+// above the fail threshold, <skipped> for checks that did not run, <error> for an unreadable message.
+std::string junit_xml(const std::vector<Report>& rs, const WriterOptions& o);
+
+// Markdown for a postmaster ticket: the message's identity, the sending context, the verdict, every
+// blocklist answer, the findings with their evidence, and the full DNS query log.
+std::string report_markdown(const Report& r, const WriterOptions& o);
 
 }  // namespace mailaudit

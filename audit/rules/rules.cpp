@@ -150,6 +150,7 @@ void load_blocklists(const std::string& file, const toml::table& root, std::vect
     b.test_listed = require_string(file, *t, "test_listed");
     b.test_not_listed = require_string(file, *t, "test_not_listed");
     b.reference = require_string(file, *t, "reference");
+    b.rejects = require_string(file, *t, "rejects");
     b.codes = value_meanings(file, *t, "code");
     b.errors = value_meanings(file, *t, "error");
     if (const toml::array* bits = (*t)["bit"].as_array()) {

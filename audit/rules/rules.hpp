@@ -62,6 +62,7 @@ struct Blocklist {
   Severity severity = Severity::error;
   std::string test_listed, test_not_listed;
   std::string reference;
+  std::string rejects;              // who acts on a listing and how they answer
   std::vector<std::pair<std::string, std::string>> codes;   // answer -> meaning
   std::vector<std::pair<unsigned, std::string>> bits;       // bitmask lists: bit value -> meaning
   std::vector<std::pair<std::string, std::string>> errors;  // error answers -> meaning

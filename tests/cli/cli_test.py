@@ -87,6 +87,24 @@ def main():
     check("json batch schema", doc["schema"] == "mailaudit-batch/1" and len(doc["reports"]) == 3,
           f"got {doc['schema']} with {len(doc.get('reports', []))} reports")
 
+    p = run(["check", "fixtures/messages/campaign.mbox", "--format", "junit"] + OFFLINE)
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(p.stdout)
+    suites = root.findall("testsuite")
+    check("junit: one suite per message", len(suites) == 3, f"got {len(suites)} suites")
+    check("junit: the unreadable message is an <error>", suites[1].find("testcase/error") is not None,
+          f"got {ET.tostring(suites[1])[:200]}")
+    check("junit: a case per check", int(suites[0].get("tests")) >= 10, f"got tests={suites[0].get('tests')}")
+
+    p = run(["check", "fixtures/messages/broken-headers.eml", "--format", "junit", "--fail-on", "never"] + OFFLINE)
+    root = ET.fromstring(p.stdout)
+    check("junit: --fail-on never has no failures", root.get("failures") == "0", f"got failures={root.get('failures')}")
+
+    p = run(["check", "fixtures/messages/newsletter.eml", "--format", "markdown", "--ip", "192.0.2.10"] + OFFLINE)
+    md = p.stdout.decode()
+    check("markdown: ticket sections", all(h in md for h in ("## Verdict", "## Message", "## Sending context",
+                                                               "## Blocklists", "## DNS queries")), md[:300])
+
     p = run(["checks", "--format", "json"])
     ids = [i for c in json.loads(p.stdout) for i in c["finding_ids"]]
     check("checks lists finding ids", "headers.date_missing" in ids and "from.null_mx" in ids, f"got {ids[:10]}")

@@ -1,0 +1,82 @@
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "report/writers.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit {
+
+namespace {
+
+bool fails(const Finding& f, const WriterOptions& o) { return o.fail_threshold && f.severity <= *o.fail_threshold; }
+
+std::string failure_text(const Finding& f) {
+  std::string s = f.detail + "\n";
+  for (const auto& e : f.evidence) s += "dns: " + dns::describe(e) + "\n";
+  if (!f.remedy.empty()) s += "Fix: " + f.remedy + "\n";
+  return text::valid_utf8(s);
+}
+
+}  // namespace
+
+std::string junit_xml(const std::vector<Report>& rs, const WriterOptions& o) {
+  pugi::xml_document doc;
+  auto decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  auto suites = doc.append_child("testsuites");
+  suites.append_attribute("name") = "mailaudit";
+  std::size_t all_tests = 0, all_failures = 0, all_errors = 0;
+  for (const auto& r : rs) {
+    auto suite = suites.append_child("testsuite");
+    suite.append_attribute("name") = text::valid_utf8(r.message.source).c_str();
+    suite.append_attribute("timestamp") = o.generated_at.c_str();
+    std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+    if (!r.error.empty()) {
+      auto tc = suite.append_child("testcase");
+      tc.append_attribute("classname") = "mailaudit.input";
+      tc.append_attribute("name") = "read";
+      tc.append_child("error").append_attribute("message") = text::valid_utf8(r.error).c_str();
+      tests = errors = 1;
+    } else {
+      for (const auto& [check, stage] : o.checks) {
+        auto tc = suite.append_child("testcase");
+        ++tests;
+        tc.append_attribute("classname") = ("mailaudit." + std::string(to_string(stage))).c_str();
+        tc.append_attribute("name") = check.c_str();
+        auto not_run = std::find_if(r.not_run.begin(), r.not_run.end(),
+                                    [&](const std::string& n) { return n.rfind(check + ":", 0) == 0; });
+        if (not_run != r.not_run.end()) {
+          tc.append_child("skipped").append_attribute("message") = not_run->c_str();
+          ++skipped;
+          continue;
+        }
+        bool failed = false;
+        for (const auto& f : r.findings) {
+          if (f.check != check || !fails(f, o)) continue;
+          auto fail = tc.append_child("failure");
+          fail.append_attribute("message") = text::valid_utf8(f.id + ": " + f.title).c_str();
+          fail.append_attribute("type") = std::string(to_string(f.severity)).c_str();
+          fail.text().set(failure_text(f).c_str());
+          failed = true;
+        }
+        if (failed) ++failures;
+      }
+    }
+    suite.append_attribute("tests") = tests;
+    suite.append_attribute("failures") = failures;
+    suite.append_attribute("errors") = errors;
+    suite.append_attribute("skipped") = skipped;
+    all_tests += tests;
+    all_failures += failures;
+    all_errors += errors;
+  }
+  suites.append_attribute("tests") = all_tests;
+  suites.append_attribute("failures") = all_failures;
+  suites.append_attribute("errors") = all_errors;
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  return out.str();
+}
+
+}  // namespace mailaudit

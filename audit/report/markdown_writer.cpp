@@ -1,0 +1,152 @@
+// Markdown for a postmaster ticket (AOL/Yahoo, Microsoft, Gmail forms accept pasted text): who sent what,
+// from where, what each blocklist and the DNS answered, and what mailaudit concluded. Message-derived text
+// is untrusted: table cells are escaped and bounded.
+#include <algorithm>
+#include <sstream>
+
+#include "dns/names.hpp"
+#include "report/writers.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit {
+
+namespace {
+
+std::string cell(std::string_view s, std::size_t max = 200) {
+  std::string out;
+  for (char c : text::printable(s, max)) {
+    if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '<' || c == '>' || c == '[' || c == ']') out += '\\';
+    out += c;
+  }
+  return out.empty() ? "–" : out;
+}
+
+std::string answers_text(const dns::Answer& a) {
+  std::string s;
+  for (const auto& r : a.records)
+    s += (s.empty() ? "" : ", ") +
+         (r.type == dns::RRType::MX ? std::to_string(r.preference) + " " + (r.value.empty() ? "." : r.value) : r.value);
+  return s;
+}
+
+void dns_table(std::ostringstream& out, const std::vector<dns::Answer>& answers, bool with_time) {
+  out << "| Query | Type | Status | Answers | Server | TTL |" << (with_time ? " ms |" : "") << "\n";
+  out << "|---|---|---|---|---|---|" << (with_time ? "---|" : "") << "\n";
+  for (const auto& a : answers) {
+    out << "| " << cell(a.name) << " | " << to_string(a.type) << " | " << to_string(a.status) << " | "
+        << cell(answers_text(a), 300) << " | " << cell(a.server) << " | " << (a.ttl ? std::to_string(*a.ttl) : "–")
+        << " |";
+    if (with_time) {
+      std::ostringstream ms;
+      ms.precision(1);
+      ms << std::fixed << a.elapsed_ms;
+      out << " " << ms.str() << " |";
+    }
+    out << "\n";
+  }
+}
+
+const Finding* find_check(const Report& r, std::string_view check) {
+  for (const auto& f : r.findings)
+    if (f.check == check) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string report_markdown(const Report& r, const WriterOptions& o) {
+  std::ostringstream out;
+  Summary s = summarise(r);
+  out << "# mailaudit report: " << cell(r.message.subject.empty() ? r.message.source : r.message.subject) << "\n\n";
+  out << "Generated " << o.generated_at << " (UTC) by mailaudit " << o.version << ". DNS: " << r.dns.mode;
+  if (!r.dns.servers.empty()) {
+    out << " (";
+    for (std::size_t i = 0; i < r.dns.servers.size() && i < 6; ++i) out << (i ? ", " : "") << cell(r.dns.servers[i]);
+    if (r.dns.servers.size() > 6) out << ", +" << r.dns.servers.size() - 6 << " more";
+    out << ")";
+  }
+  out << ".\n\n## Verdict\n\n";
+  if (!r.error.empty()) {
+    out << "**Cannot audit**: " << cell(r.error, 300) << "\n";
+    return out.str();
+  }
+  std::string verdict = s.verdict == Verdict::fail ? "FAIL" : s.verdict == Verdict::warn ? "WARN" : "PASS";
+  out << "**" << verdict << "**";
+  if (s.first_stage) out << ", first at " << stage_label(*s.first_stage);
+  out << ": " << s.counts.at(Severity::error) << " errors, " << s.counts.at(Severity::warning) << " warnings, "
+      << s.counts.at(Severity::info) << " notes, " << s.counts.at(Severity::pass) << " passes.\n\n";
+
+  out << "## Message\n\n| Field | Value |\n|---|---|\n"
+      << "| Source | " << cell(r.message.source) << " |\n"
+      << "| Message-ID | " << cell(r.message.message_id) << " |\n"
+      << "| From | " << cell(r.message.from) << " |\n"
+      << "| Subject | " << cell(r.message.subject) << " |\n"
+      << "| Size | " << r.message.size << " bytes |\n"
+      << "| SHA-256 | " << r.message.sha256 << " |\n\n";
+
+  out << "## Sending context\n\n| Field | Value |\n|---|---|\n";
+  out << "| Sending IP | " << cell(r.context.ip.value_or("")) << " |\n";
+  if (r.context.ip) {
+    std::string ptr = "not checked";
+    if (auto ip = dns::parse_ip(*r.context.ip)) {
+      std::string rev = dns::reverse_name(*ip);
+      for (const auto& q : r.dns.queries)
+        if (q.name == rev && q.type == dns::RRType::PTR)
+          ptr = q.records.empty() ? std::string("none (") + std::string(to_string(q.status)) + ")" : answers_text(q);
+    }
+    if (const Finding* f = find_check(r, "rdns"))
+      ptr += f->id == "rdns.ok" ? " (forward-confirmed)" : f->id == "rdns.unconfirmed" ? " (not forward-confirmed)" : "";
+    out << "| Reverse DNS (PTR) | " << cell(ptr) << " |\n";
+  }
+  out << "| HELO | " << cell(r.context.helo.value_or("")) << " |\n"
+      << "| MAIL FROM | " << cell(r.context.mail_from ? "<" + *r.context.mail_from + ">" : "") << " |\n";
+  std::string rcpts;
+  for (const auto& x : r.context.rcpt) rcpts += (rcpts.empty() ? "" : ", ") + x;
+  out << "| RCPT TO | " << cell(rcpts, 400) << " |\n\n";
+
+  // Every blocklist answer, with what mailaudit read from it.
+  std::vector<std::pair<const Finding*, const dns::Answer*>> list_rows;
+  std::vector<std::string> seen;  // two domains may share a registered domain: one row per query
+  for (const auto& f : r.findings)
+    if (f.check == "dnsbl" || f.check == "domain_lists")
+      for (const auto& e : f.evidence)
+        if (e.type == dns::RRType::A && std::find(seen.begin(), seen.end(), e.name) == seen.end()) {
+          seen.push_back(e.name);
+          list_rows.emplace_back(&f, &e);
+        }
+  if (!list_rows.empty()) {
+    out << "## Blocklists\n\n| Query | Status | Answer | Reading |\n|---|---|---|---|\n";
+    for (const auto& [f, a] : list_rows)
+      out << "| " << cell(a->name) << " | " << to_string(a->status) << " | " << cell(answers_text(*a)) << " | `"
+          << f->id << "` " << cell(f->title, 160) << " |\n";
+    out << "\n";
+  }
+
+  out << "## Findings\n";
+  for (Stage stage : all_stages) {
+    bool header = false;
+    for (const auto& f : r.findings) {
+      if (f.stage != stage) continue;
+      if (!header) {
+        out << "\n### " << stage_label(stage) << "\n";
+        header = true;
+      }
+      std::string sev(to_string(f.severity));
+      for (auto& c : sev) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      out << "\n- **" << sev << "** `" << f.id << "`: " << cell(f.title, 300) << "\n";
+      if (f.severity == Severity::pass) continue;
+      out << "\n  " << cell(f.detail, 2000) << "\n";
+      if (!f.remedy.empty()) out << "\n  Fix: " << cell(f.remedy, 1000) << "\n";
+    }
+  }
+  if (!r.not_run.empty()) {
+    out << "\n## Not run\n\n";
+    for (const auto& n : r.not_run) out << "- " << cell(n) << "\n";
+  }
+  out << "\n## DNS queries\n\n";
+  if (r.dns.queries.empty()) out << "None.\n";
+  else dns_table(out, r.dns.queries, true);
+  return out.str();
+}
+
+}  // namespace mailaudit
