@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "util/text.hpp"
+#include "util/worker_pool.hpp"
 
 namespace mailaudit {
 
@@ -35,10 +36,12 @@ std::string missing_context(const Check& check, const Envelope& env) {
 }
 
 std::vector<Finding> run_checks(const std::vector<Check>& checks, const Context& ctx) {
+  // Checks wait on DNS (answered by the resolver's own thread), never on each other, so a pool with a
+  // thread per check keeps every check's lookups in flight together; it lives as long as the process.
+  static WorkerPool pool(std::max<std::size_t>(32, checks.size()));
   std::vector<std::future<std::vector<Finding>>> running;
   running.reserve(checks.size());
-  for (const auto& check : checks)
-    running.push_back(std::async(std::launch::async, [&check, &ctx] { return check.run(ctx); }));
+  for (const auto& check : checks) running.push_back(pool.submit([&check, &ctx] { return check.run(ctx); }));
 
   std::vector<Finding> all;
   for (std::size_t i = 0; i < checks.size(); ++i) {

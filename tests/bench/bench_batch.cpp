@@ -1,0 +1,72 @@
+// Batch benchmark: N personalised variants of one campaign message in an mbox, audited with a full sending
+// context against NSD on 127.0.0.1 through the same pipeline and DNS stack as `mailaudit check`.
+// Prints messages/s, peak memory, and DNS questions sent against distinct (name, type) pairs asked.
+//   bench_batch [N=10000]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "audit.hpp"
+#include "dns/dns_stack.hpp"
+#include "nsd_server.hpp"
+#include "registry.hpp"
+
+using namespace mailaudit;
+
+int main(int argc, char** argv) {
+  int n = argc > 1 ? std::atoi(argv[1]) : 10000;
+  auto& nsd = test::fixture_nsd();
+  std::filesystem::path mbox = std::filesystem::temp_directory_path() / "mailaudit-bench-batch.mbox";
+  {
+    std::ofstream out(mbox, std::ios::binary);
+    for (int i = 0; i < n; ++i) {
+      out << "From bounces@news.example.com Fri Nov 27 09:00:00 2026\n"
+          << "From: Example News <news@news.example.com>\nTo: reader" << i << "@example.net\n"
+          << "Subject: November offers for reader " << i << "\nDate: Fri, 27 Nov 2026 09:00:00 +0000\n"
+          << "Message-ID: <" << i << ".campaign@news.example.com>\nMIME-Version: 1.0\n"
+          << "List-Unsubscribe: <https://news.example.com/u/" << i << ">\n"
+          << "Content-Type: multipart/alternative; boundary=\"b\"\n\n"
+          << "--b\nContent-Type: text/plain; charset=utf-8\n\nHello reader " << i
+          << ", our offers: https://news.example.com/offers?r=" << i << "\n"
+          << "--b\nContent-Type: text/html; charset=utf-8\n\n<p>Hello reader " << i
+          << ", <a href=\"https://news.example.com/offers?r=" << i << "\">our offers</a></p>\n--b--\n\n";
+    }
+  }
+  dns::DnsSettings ds;
+  ds.resolvers = {nsd.address()};
+  dns::DnsStack stack(ds);
+  rules::Rules rules = rules::Rules::builtin();
+  AuditSettings settings{rules, stack.resolver(), checks::registry(), {}, {}};
+  Envelope env;
+  env.ip = "192.0.2.10";
+  env.helo = "mail.news.example.com";
+  env.mail_from = "bounces@news.example.com";
+
+  std::set<std::pair<std::string, dns::RRType>> distinct;
+  std::size_t messages = 0, failed = 0, bytes = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  read_inputs({mbox.string()}, {}, [&](RawMessage&& raw) {
+    bytes += raw.bytes.size();
+    Envelope e = env;
+    e.rcpt = {"reader" + std::to_string(messages) + "@example.net"};
+    Report r = audit_message(std::move(raw), e, settings);
+    for (const auto& q : r.dns.queries) distinct.insert({q.name, q.type});
+    failed += summarise(r).verdict == Verdict::fail;
+    ++messages;
+  });
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("batch bench: %zu messages (%.1f MB mbox) in %.2f s: %.0f messages/s\n", messages,
+              static_cast<double>(bytes) / 1e6, secs, static_cast<double>(messages) / secs);
+  std::printf("batch bench: peak RSS %.1f MB\n", static_cast<double>(ru.ru_maxrss) / 1024.0);
+  std::printf("batch bench: DNS questions sent %zu, distinct (name, type) asked %zu, cache hits %zu\n",
+              stack.live()->questions_sent(), distinct.size(), stack.cache().hits());
+  std::printf("batch bench: messages with a failing verdict %zu\n", failed);
+  std::filesystem::remove(mbox);
+  return stack.live()->questions_sent() == distinct.size() ? 0 : 1;
+}
