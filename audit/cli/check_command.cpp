@@ -1,5 +1,8 @@
 // `mailaudit check MESSAGE...`: audit messages and print reports.
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -107,14 +110,28 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
 
   std::vector<Report> collected;
   bool any_unreadable = false, any_fail = false;
-  std::size_t count = 0;
+  std::size_t count = 0, failing = 0, unreadable = 0;
+  // Progress on stderr only when a person watches it: never when piped or in CI logs.
+  const bool progress = isatty(STDERR_FILENO) != 0;
+  auto last_progress = std::chrono::steady_clock::now();
+  auto show_progress = [&](bool final) {
+    auto now = std::chrono::steady_clock::now();
+    if (!progress || (!final && now - last_progress < std::chrono::milliseconds(100))) return;
+    last_progress = now;
+    std::cerr << "\r\033[K" << count << " messages audited, " << failing << " failing, " << unreadable << " unreadable"
+              << (final ? "\n" : "") << std::flush;
+  };
   read_inputs(o.messages, o.limits, [&](RawMessage&& raw) {
     Report r = audit_message(std::move(raw), env, settings);
     if (!r.error.empty()) {
       any_unreadable = true;
+      ++unreadable;
+      if (progress) std::cerr << "\r\033[K";
       std::cerr << "mailaudit: " << r.message.source << ": " << r.error << "\n";
     }
-    any_fail = any_fail || fails(r, o.fail_on);
+    bool failed = fails(r, o.fail_on);
+    any_fail = any_fail || failed;
+    failing += failed && r.error.empty();
     if (o.format == "jsonl") {
       out->write(dump_json(report_json(r, wo), false) + "\n");
     } else if (o.format == "text") {
@@ -125,7 +142,9 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
       collected.push_back(std::move(r));
     }
     ++count;
+    show_progress(false);
   });
+  if (count > 1) show_progress(true);
   if (o.format == "junit") out->write(junit_xml(collected, wo));
   if (o.format == "json") {
     if (collected.size() == 1) out->write(dump_json(report_json(collected.front(), wo), true) + "\n");
