@@ -20,7 +20,7 @@ std::vector<Finding> run_dnsbl(const Context& ctx) {
     const auto& list = *r.list;
     Args args = list_args(r, {{"ip", ip->to_string()}});
     for (auto& [key, value] : args)
-      if (key == "rejects") value = text::fill(value, {{"IP", ip->to_string()}});
+      if (key == "rejects") value = text::fill(value, {{"ip", ip->to_string()}});
     switch (r.state) {
       case dns::ListState::listed: out.push_back(list_finding(ctx, "dnsbl.listed", std::move(r), args)); break;
       case dns::ListState::unusable: out.push_back(list_finding(ctx, "dnsbl.unusable", std::move(r), args)); break;

@@ -45,6 +45,20 @@ bool fails(const Report& r, const std::string& fail_on) {
   return false;
 }
 
+// What the text batch summary needs of a report: verdict inputs and finding ids, not the evidence.
+Report strip_for_summary(const Report& r) {
+  Report s;
+  s.error = r.error;
+  for (const auto& f : r.findings) {
+    Finding copy;
+    copy.id = f.id;
+    copy.stage = f.stage;
+    copy.severity = f.severity;
+    s.findings.push_back(std::move(copy));
+  }
+  return s;
+}
+
 int run(const CheckOptions& o, const CLI::App& cmd) {
   std::unique_ptr<rules::Rules> rules;
   try {
@@ -109,6 +123,7 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
   else wo.fail_threshold = o.fail_on == "warning" ? Severity::warning : Severity::error;
 
   std::vector<Report> collected;
+  std::vector<Report> summary_input;  // text batches: findings only, for the closing summary
   bool any_unreadable = false, any_fail = false;
   std::size_t count = 0, failing = 0, unreadable = 0;
   // Progress on stderr only when a person watches it: never when piped or in CI logs.
@@ -136,6 +151,10 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
       out->write(dump_json(report_json(r, wo), false) + "\n");
     } else if (o.format == "text") {
       out->write((count ? "\n" : "") + report_text(r, wo));
+      summary_input.push_back(strip_for_summary(r));
+    } else if (o.format == "html") {
+      // One page per message; a batch with --output gets the pages one after another (use jsonl for tools).
+      out->write(report_html(r, wo));
     } else if (o.format == "markdown") {
       out->write((count ? "\n---\n\n" : "") + report_markdown(r, wo));
     } else {
@@ -145,6 +164,7 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     show_progress(false);
   });
   if (count > 1) show_progress(true);
+  if (o.format == "text" && count > 1) out->write(batch_summary_text(summary_input, wo));
   if (o.format == "junit") out->write(junit_xml(collected, wo));
   if (o.format == "json") {
     if (collected.size() == 1) out->write(dump_json(report_json(collected.front(), wo), true) + "\n");
@@ -164,8 +184,8 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--helo", o->helo, "HELO/EHLO name the sender uses");
   cmd->add_option("--mail-from", o->mail_from, "envelope sender; '<>' or '' is the null sender");
   cmd->add_option("--rcpt", o->rcpt, "envelope recipient (repeatable)");
-  cmd->add_option("--format", o->format, "text, json, jsonl, markdown or junit")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "markdown", "junit"}));
+  cmd->add_option("--format", o->format, "text, json, jsonl, markdown, junit or html")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "markdown", "junit", "html"}));
   cmd->add_option("--output", o->output, "write the report to FILE instead of stdout");
   cmd->add_option("--resolver", o->resolvers, "DNS server HOST[:PORT], IPv6 as [addr]:port (repeatable)");
   cmd->add_option("--zone", o->zones, "zone file or folder of zone files answering first (repeatable)");

@@ -137,6 +137,10 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
       if (f.severity == Severity::pass) continue;
       out << "\n  " << cell(f.detail, 2000) << "\n";
       if (!f.remedy.empty()) out << "\n  Fix: " << cell(f.remedy, 1000) << "\n";
+      if (!f.evidence.empty()) {
+        out << "\n";
+        dns_table(out, f.evidence, false);
+      }
     }
   }
   if (!r.not_run.empty()) {

@@ -27,6 +27,8 @@ std::string dump_json(const nlohmann::ordered_json& j, bool pretty);
 
 // Text: a one-line verdict on top, then findings grouped by stage, worst first.
 std::string report_text(const Report& r, const WriterOptions& o);
+// Text summary of a batch: verdicts, and how many messages carry each finding id (worst first).
+std::string batch_summary_text(const std::vector<Report>& rs, const WriterOptions& o);
 
 // JUnit XML for CI systems: a test suite per message, a test case per check, a <failure> per finding at or
 // above the fail threshold, <skipped> for checks that did not run, <error> for an unreadable message.
@@ -35,5 +37,9 @@ std::string junit_xml(const std::vector<Report>& rs, const WriterOptions& o);
 // Markdown for a postmaster ticket: the message's identity, the sending context, the verdict, every
 // blocklist answer, the findings with their evidence, and the full DNS query log.
 std::string report_markdown(const Report& r, const WriterOptions& o);
+
+// One self-contained HTML page (inline CSS, no scripts, no external requests): the SMTP stages as a
+// picture with the findings at each, then the findings with their evidence and the DNS query log.
+std::string report_html(const Report& r, const WriterOptions& o);
 
 }  // namespace mailaudit

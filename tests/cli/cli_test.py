@@ -105,6 +105,17 @@ def main():
     check("markdown: ticket sections", all(h in md for h in ("## Verdict", "## Message", "## Sending context",
                                                                "## Blocklists", "## DNS queries")), md[:300])
 
+    hostile = tmp / "hostile.eml"
+    hostile.write_bytes(b"From: <script>alert(1)</script> <a@example.com>\r\nSubject: <img src=x onerror=alert(1)> | pipe\r\n"
+                        b"Date: Fri, 27 Nov 2026 09:00:00 +0000\r\nMessage-ID: <h@example.com>\r\n\r\nbody\r\n")
+    p = run(["check", str(hostile), "--format", "html"] + OFFLINE)
+    page = p.stdout.decode()
+    check("html: message text is escaped", "<script" not in page and "<img" not in page and "&lt;script&gt;" in page,
+          page[:300])
+    p = run(["check", str(hostile), "--format", "markdown"] + OFFLINE)
+    md = p.stdout.decode()
+    check("markdown: table cells are escaped", "\\<img" in md and "\\| pipe" in md, md[:400])
+
     p = run(["checks", "--format", "json"])
     ids = [i for c in json.loads(p.stdout) for i in c["finding_ids"]]
     check("checks lists finding ids", "headers.date_missing" in ids and "from.null_mx" in ids, f"got {ids[:10]}")
