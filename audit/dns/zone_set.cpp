@@ -26,10 +26,18 @@ std::string parent(const std::string& name) {
 }
 
 constexpr int kMaxChain = 16;
+constexpr std::uintmax_t kMaxZoneFileBytes = 64u << 20;
 
 }  // namespace
 
 void ZoneSet::load_file(const std::string& path) {
+  // Zone files are input too: a device or a huge file must not hang or exhaust the run.
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw ZoneError(path + ": not a regular file");
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxZoneFileBytes)
+    throw ZoneError(path + ": zone file is " + std::to_string(size) + " bytes, over the limit of " +
+                    std::to_string(kMaxZoneFileBytes));
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> fp(std::fopen(path.c_str(), "r"), std::fclose);
   if (!fp) throw ZoneError(path + ": cannot read zone file");
   std::string origin_text = fs::path(path).filename().string();

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace mailaudit {
 
@@ -33,11 +34,14 @@ class MboxSplitter {
   MboxSplitter(std::string source, const ParseLimits& limits, const std::function<void(RawMessage&&)>& sink)
       : source_(std::move(source)), limits_(limits), sink_(sink) {}
 
-  void line(std::string_view l) {
-    const bool separator = l.rfind("From ", 0) == 0 && previous_blank_;
+  // A piece of a line: the whole line, or (for lines longer than the read buffer) a part of it.
+  // `at_start` says whether the piece starts a line; only such pieces can be separators or escapes.
+  void line(std::string_view l, bool at_start = true) {
+    const bool separator = at_start && l.rfind("From ", 0) == 0 && previous_blank_;
     std::string_view content = l;
     while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.remove_suffix(1);
-    previous_blank_ = content.empty();
+    if (at_start) previous_blank_ = content.empty() && !l.empty() && l.back() == '\n';
+    else if (!content.empty()) previous_blank_ = false;
     if (separator) {
       flush();
       started_ = true;
@@ -46,7 +50,7 @@ class MboxSplitter {
     if (!started_) return;
     // mboxrd: ">From " lines were escaped on writing; unescape one level.
     std::size_t gt = 0;
-    while (gt < l.size() && l[gt] == '>') ++gt;
+    while (at_start && gt < l.size() && l[gt] == '>') ++gt;
     if (gt > 0 && l.substr(gt).rfind("From ", 0) == 0) l.remove_prefix(1);
     size_ += l.size();
     if (size_ > limits_.max_message_bytes) {
@@ -92,36 +96,24 @@ class MboxSplitter {
 void read_mbox(std::FILE* f, const std::string& source, std::string_view already_read, const ParseLimits& limits,
                const std::function<void(RawMessage&&)>& sink) {
   MboxSplitter splitter(source, limits, sink);
-  std::string pending(already_read);
-  char* buf = nullptr;
-  std::size_t cap = 0;
-  // Lines of the part already read (the sniffed prefix) first, then the rest of the stream.
-  auto feed_pending = [&](bool final) {
-    std::size_t start = 0;
-    for (;;) {
-      std::size_t nl = pending.find('\n', start);
-      if (nl == std::string::npos) break;
-      splitter.line(std::string_view(pending).substr(start, nl - start + 1));
-      start = nl + 1;
-    }
-    pending.erase(0, start);
-    if (final && !pending.empty()) {
-      splitter.line(pending);
-      pending.clear();
-    }
-  };
-  feed_pending(false);
-  ssize_t n;
-  while ((n = getline(&buf, &cap, f)) > 0) {
+  // Lines are read in bounded pieces (fgets), so a single huge line cannot exhaust memory.
+  std::string pending(already_read);  // the sniffed prefix: the start of the first line
+  bool at_start = true;
+  std::vector<char> buf(1 << 16);
+  while (std::fgets(buf.data(), static_cast<int>(buf.size()), f)) {
+    std::string_view piece(buf.data(), std::strlen(buf.data()));
     if (!pending.empty()) {
-      pending.append(buf, static_cast<std::size_t>(n));
-      feed_pending(false);
-    } else {
-      splitter.line(std::string_view(buf, static_cast<std::size_t>(n)));
+      pending.append(piece);
+      if (pending.back() != '\n' && pending.size() < buf.size()) continue;
+      splitter.line(pending, at_start);
+      at_start = pending.back() == '\n';
+      pending.clear();
+      continue;
     }
+    splitter.line(piece, at_start);
+    at_start = !piece.empty() && piece.back() == '\n';
   }
-  std::free(buf);
-  feed_pending(true);
+  if (!pending.empty()) splitter.line(pending, at_start);
   splitter.finish();
 }
 

@@ -46,6 +46,8 @@ def main():
         ("bad --format", ["check", "--format", "xml", "fixtures/messages/newsletter.eml"], None, 2, "mailaudit:"),
         ("bad --resolver", ["check", "--resolver", "dns.example", "fixtures/messages/newsletter.eml"], None, 2, "IP address"),
         ("bad zone file", ["check", "--zone", "README.md", "--offline", "fixtures/messages/newsletter.eml"], None, 2, "README.md"),
+        ("a device as zone file", ["check", "--zone", "/dev/zero", "--offline", "fixtures/messages/newsletter.eml"], None, 2,
+         "/dev/zero: not a regular file"),
         ("no subcommand", [], None, 2, "mailaudit:"),
         ("--help", ["check", "--help"], None, 0, None),
         ("--version", ["--version"], None, 0, None),
