@@ -39,7 +39,10 @@ std::string junit_xml(const std::vector<Report>& rs, const WriterOptions& o) {
       tc.append_child("error").append_attribute("message") = text::valid_utf8(r.error).c_str();
       tests = errors = 1;
     } else {
-      for (const auto& [check, stage] : o.checks) {
+      for (const auto& entry : o.checks) {
+        // Not a structured binding: clang 14 (the fuzz build) cannot capture those in a lambda.
+        const std::string& check = entry.first;
+        const Stage stage = entry.second;
         auto tc = suite.append_child("testcase");
         ++tests;
         tc.append_attribute("classname") = ("mailaudit." + std::string(to_string(stage))).c_str();
