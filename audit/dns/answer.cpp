@@ -35,6 +35,17 @@ std::string describe(const Answer& a) {
   return a.name + " " + std::string(to_string(a.type)) + " " + std::string(to_string(a.status));
 }
 
+std::string presentation(const Record& r) {
+  if (r.type == RRType::MX) return std::to_string(r.preference) + " " + (r.value.empty() ? "." : r.value);
+  return r.value;
+}
+
+std::string presentation(const Answer& a) {
+  std::string s;
+  for (const auto& r : a.records) s += (s.empty() ? "" : ", ") + presentation(r);
+  return s;
+}
+
 std::optional<RRType> parse_rrtype(std::string_view s) {
   for (const auto& [type, name] : kTypeNames)
     if (name == s) return type;

@@ -50,6 +50,10 @@ struct Answer {
 std::string_view to_string(Status s);
 // "name TYPE STATUS", for messages about an answer.
 std::string describe(const Answer& a);
+// A record's value as people read it: "10 mx.example.com" for MX ("0 ." for a null MX), else the value.
+std::string presentation(const Record& r);
+// Every record of an answer in presentation form, ", "-separated.
+std::string presentation(const Answer& a);
 std::string_view to_string(RRType t);
 std::optional<RRType> parse_rrtype(std::string_view s);
 

@@ -25,19 +25,11 @@ std::string esc(std::string_view s, std::size_t max = 2000) {
   return out;
 }
 
-std::string records(const dns::Answer& a) {
-  std::string s;
-  for (const auto& r : a.records)
-    s += (s.empty() ? "" : ", ") +
-         (r.type == dns::RRType::MX ? std::to_string(r.preference) + " " + (r.value.empty() ? "." : r.value) : r.value);
-  return s;
-}
-
 void dns_rows(std::ostringstream& out, const std::vector<dns::Answer>& answers) {
   out << "<table><tr><th>Query</th><th>Type</th><th>Status</th><th>Answers</th><th>Server</th><th>TTL</th></tr>\n";
   for (const auto& a : answers)
     out << "<tr><td>" << esc(a.name) << "</td><td>" << to_string(a.type) << "</td><td class=\"st-" << to_string(a.status)
-        << "\">" << to_string(a.status) << "</td><td>" << esc(records(a), 400) << "</td><td>" << esc(a.server)
+        << "\">" << to_string(a.status) << "</td><td>" << esc(dns::presentation(a), 400) << "</td><td>" << esc(a.server)
         << "</td><td>" << (a.ttl ? std::to_string(*a.ttl) : "") << "</td></tr>\n";
   out << "</table>\n";
 }

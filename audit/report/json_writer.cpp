@@ -10,11 +10,7 @@ namespace {
 
 json answer_json(const dns::Answer& a) {
   json answers = json::array();
-  for (const auto& rec : a.records) {
-    // An empty target is the root: "0 ." is a null MX (RFC 7505).
-    if (rec.type == dns::RRType::MX) answers.push_back(std::to_string(rec.preference) + " " + (rec.value.empty() ? "." : rec.value));
-    else answers.push_back(rec.value);
-  }
+  for (const auto& rec : a.records) answers.push_back(dns::presentation(rec));
   json j = {{"query", a.name},
             {"type", std::string(to_string(a.type))},
             {"status", std::string(to_string(a.status))},
@@ -87,34 +83,20 @@ json report_json(const Report& r, const WriterOptions& o) {
 
 json batch_json(const std::vector<Report>& rs, const WriterOptions& o) {
   json reports = json::array();
-  std::map<Verdict, std::size_t> verdicts;
-  // Per finding id: how many messages carry it, and at which stage.
-  std::map<std::string, std::pair<std::string, std::size_t>> by_id;
-  std::size_t unreadable = 0;
-  for (const auto& r : rs) {
-    reports.push_back(report_json(r, o));
-    ++verdicts[summarise(r).verdict];
-    if (!r.error.empty()) ++unreadable;
-    std::map<std::string, bool> seen;
-    for (const auto& f : r.findings) {
-      if (f.severity == Severity::pass || seen[f.id]) continue;
-      seen[f.id] = true;
-      auto& slot = by_id[f.id];
-      slot.first = std::string(to_string(f.stage));
-      ++slot.second;
-    }
-  }
+  for (const auto& r : rs) reports.push_back(report_json(r, o));
+  BatchSummary b = summarise_batch(rs);
   json findings = json::array();
-  for (const auto& [id, v] : by_id) findings.push_back({{"id", id}, {"stage", v.first}, {"messages", v.second}});
+  for (const auto& [id, c] : b.by_id)
+    findings.push_back({{"id", id}, {"stage", std::string(to_string(c.stage))}, {"messages", c.messages}});
   return {{"schema", "mailaudit-batch/1"},
           {"tool", {{"name", "mailaudit"}, {"version", o.version}}},
           {"generated_at", o.generated_at},
           {"reports", reports},
           {"summary",
            {{"messages", rs.size()},
-            {"unreadable", unreadable},
-            {"verdicts", {{"pass", verdicts[Verdict::pass]}, {"warn", verdicts[Verdict::warn]},
-                          {"fail", verdicts[Verdict::fail]}}},
+            {"unreadable", b.unreadable},
+            {"verdicts", {{"pass", b.verdicts[Verdict::pass]}, {"warn", b.verdicts[Verdict::warn]},
+                          {"fail", b.verdicts[Verdict::fail]}}},
             {"findings", findings}}}};
 }
 

@@ -21,20 +21,12 @@ std::string cell(std::string_view s, std::size_t max = 200) {
   return out.empty() ? "–" : out;
 }
 
-std::string answers_text(const dns::Answer& a) {
-  std::string s;
-  for (const auto& r : a.records)
-    s += (s.empty() ? "" : ", ") +
-         (r.type == dns::RRType::MX ? std::to_string(r.preference) + " " + (r.value.empty() ? "." : r.value) : r.value);
-  return s;
-}
-
 void dns_table(std::ostringstream& out, const std::vector<dns::Answer>& answers, bool with_time) {
   out << "| Query | Type | Status | Answers | Server | TTL |" << (with_time ? " ms |" : "") << "\n";
   out << "|---|---|---|---|---|---|" << (with_time ? "---|" : "") << "\n";
   for (const auto& a : answers) {
     out << "| " << cell(a.name) << " | " << to_string(a.type) << " | " << to_string(a.status) << " | "
-        << cell(answers_text(a), 300) << " | " << cell(a.server) << " | " << (a.ttl ? std::to_string(*a.ttl) : "–")
+        << cell(dns::presentation(a), 300) << " | " << cell(a.server) << " | " << (a.ttl ? std::to_string(*a.ttl) : "–")
         << " |";
     if (with_time) {
       std::ostringstream ms;
@@ -92,7 +84,7 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
       std::string rev = dns::reverse_name(*ip);
       for (const auto& q : r.dns.queries)
         if (q.name == rev && q.type == dns::RRType::PTR)
-          ptr = q.records.empty() ? std::string("none (") + std::string(to_string(q.status)) + ")" : answers_text(q);
+          ptr = q.records.empty() ? std::string("none (") + std::string(to_string(q.status)) + ")" : dns::presentation(q);
     }
     if (const Finding* f = find_check(r, "rdns"))
       ptr += f->id == "rdns.ok" ? " (forward-confirmed)" : f->id == "rdns.unconfirmed" ? " (not forward-confirmed)" : "";
@@ -117,7 +109,7 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
   if (!list_rows.empty()) {
     out << "## Blocklists\n\n| Query | Status | Answer | Reading |\n|---|---|---|---|\n";
     for (const auto& [f, a] : list_rows)
-      out << "| " << cell(a->name) << " | " << to_string(a->status) << " | " << cell(answers_text(*a)) << " | `"
+      out << "| " << cell(a->name) << " | " << to_string(a->status) << " | " << cell(dns::presentation(*a)) << " | `"
           << f->id << "` " << cell(f->title, 160) << " |\n";
     out << "\n";
   }

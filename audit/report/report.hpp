@@ -44,6 +44,20 @@ struct Summary {
 };
 
 Summary summarise(const Report& r);
+
+// A batch in numbers: verdicts, unreadable messages, and per finding id (non-pass) how many messages carry
+// it, at which stage, and its worst severity.
+struct BatchSummary {
+  std::map<Verdict, std::size_t> verdicts;
+  std::size_t unreadable = 0;
+  struct IdCount {
+    Stage stage = Stage::end_of_data;
+    Severity severity = Severity::info;
+    std::size_t messages = 0;
+  };
+  std::map<std::string, IdCount> by_id;
+};
+BatchSummary summarise_batch(const std::vector<Report>& rs);
 std::string_view to_string(Verdict v);
 
 }  // namespace mailaudit

@@ -54,8 +54,7 @@ std::string answer_line(const dns::Answer& a) {
     s += " ->";
     for (std::size_t i = 0; i < a.records.size() && i < 6; ++i) {
       const auto& r = a.records[i];
-      if (r.type == dns::RRType::MX) s += " " + std::to_string(r.preference) + " " + (r.value.empty() ? "." : r.value);
-      else s += " " + text::printable(r.value, 120);
+      s += " " + text::printable(dns::presentation(r), 120);
     }
     if (a.records.size() > 6) s += " (+" + std::to_string(a.records.size() - 6) + " more)";
   }
@@ -149,34 +148,16 @@ std::string report_text(const Report& r, const WriterOptions& o) {
 
 std::string batch_summary_text(const std::vector<Report>& rs, const WriterOptions& o) {
   Style st{o.colour};
-  std::map<Verdict, std::size_t> verdicts;
-  std::size_t unreadable = 0;
-  struct Count {
-    Stage stage;
-    Severity severity;
-    std::size_t messages;
-  };
-  std::map<std::string, Count> by_id;
-  for (const auto& r : rs) {
-    ++verdicts[summarise(r).verdict];
-    if (!r.error.empty()) ++unreadable;
-    std::map<std::string, bool> seen;
-    for (const auto& f : r.findings) {
-      if (f.severity == Severity::pass || seen[f.id]) continue;
-      seen[f.id] = true;
-      auto [it, inserted] = by_id.try_emplace(f.id, Count{f.stage, f.severity, 0});
-      if (f.severity < it->second.severity) it->second.severity = f.severity;
-      ++it->second.messages;
-    }
-  }
-  std::vector<std::pair<std::string, Count>> rows(by_id.begin(), by_id.end());
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    if (a.second.severity != b.second.severity) return a.second.severity < b.second.severity;
-    return a.second.messages > b.second.messages;
+  BatchSummary b = summarise_batch(rs);
+  std::vector<std::pair<std::string, BatchSummary::IdCount>> rows(b.by_id.begin(), b.by_id.end());
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+    if (x.second.severity != y.second.severity) return x.second.severity < y.second.severity;
+    return x.second.messages > y.second.messages;
   });
   std::ostringstream out;
-  out << "\n" << st.wrap("1", "Batch") << ": " << rs.size() << " messages: " << verdicts[Verdict::fail] << " fail ("
-      << unreadable << " unreadable), " << verdicts[Verdict::warn] << " warn, " << verdicts[Verdict::pass] << " pass\n";
+  out << "\n" << st.wrap("1", "Batch") << ": " << rs.size() << " messages: " << b.verdicts[Verdict::fail] << " fail ("
+      << b.unreadable << " unreadable), " << b.verdicts[Verdict::warn] << " warn, " << b.verdicts[Verdict::pass]
+      << " pass\n";
   for (const auto& [id, c] : rows)
     out << "  " << st.severity(c.severity) << " " << id << " (" << stage_label(c.stage) << "): " << c.messages
         << (c.messages == 1 ? " message" : " messages") << "\n";
