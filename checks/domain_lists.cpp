@@ -28,13 +28,8 @@ std::vector<Role> roles(const Context& ctx) {
     EnvelopeAddress a = parse_envelope_address(*env.mail_from);
     if (a.problem.empty() && a.domain.front() != '[') out.push_back({"sender.listed", Stage::mail, a.domain});
   }
-  if (const HeaderField* from = ctx.message.field("From")) {
-    for (const auto& mb : rfc5322::parse_addresses(from->raw_value).mailboxes)
-      if (rfc5322::mailbox_problem(mb).empty() && mb.domain.front() != '[') {
-        out.push_back({"from.listed", Stage::end_of_data, dns::normalise_name(mb.domain)});
-        break;
-      }
-  }
+  std::string author = rfc5322::author_domain(ctx.message);
+  if (!author.empty()) out.push_back({"from.listed", Stage::end_of_data, author});
   return out;
 }
 

@@ -7,21 +7,8 @@
 
 namespace mailaudit::checks {
 
-namespace {
-
-// The domain of the first valid From mailbox, or "" (the "from" check reports why there is none).
-std::string author_domain(const Message& m) {
-  const HeaderField* from = m.field("From");
-  if (!from) return "";
-  for (const auto& mb : rfc5322::parse_addresses(from->raw_value).mailboxes)
-    if (rfc5322::mailbox_problem(mb).empty() && mb.domain.front() != '[') return dns::normalise_name(mb.domain);
-  return "";
-}
-
-}  // namespace
-
 std::vector<Finding> run_from_domain(const Context& ctx) {
-  std::string domain = author_domain(ctx.message);
+  std::string domain = rfc5322::author_domain(ctx.message);
   if (domain.empty()) return {};
   dns::MailDomain d = dns::inspect_mail_domain(ctx.dns, dns::to_a_label(domain).value_or(domain));
   Args args{{"domain", domain}};

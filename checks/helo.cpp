@@ -12,13 +12,6 @@ namespace mailaudit::checks {
 
 namespace {
 
-bool holds(const dns::Answer& a, const dns::IpAddress& ip) {
-  return std::any_of(a.records.begin(), a.records.end(), [&](const dns::Record& r) {
-    auto got = dns::parse_ip(r.value);
-    return got && got->v6 == ip.v6 && got->bytes == ip.bytes;
-  });
-}
-
 // The address inside "[192.0.2.1]" or "[IPv6:2001:db8::1]"; nullopt when the literal is malformed.
 std::optional<dns::IpAddress> literal_address(std::string_view helo) {
   std::string_view inner = helo.substr(1, helo.size() - 2);
@@ -81,7 +74,7 @@ std::vector<Finding> run_helo(const Context& ctx) {
   }
   if (!ip) return {};
   std::vector<Finding> out;
-  if (!holds(a, *ip) && !holds(aaaa, *ip)) {
+  if (!dns::holds_address(a, *ip) && !dns::holds_address(aaaa, *ip)) {
     std::string addrs;
     for (const auto* x : {&a, &aaaa})
       for (const auto& r : x->records) addrs += (addrs.empty() ? "" : ", ") + r.value;

@@ -12,13 +12,6 @@ namespace {
 
 constexpr std::size_t kMaxPtrNames = 10;  // a PTR RRset larger than this is itself a configuration error
 
-bool contains_ip(const dns::Answer& a, const dns::IpAddress& ip) {
-  return std::any_of(a.records.begin(), a.records.end(), [&](const dns::Record& r) {
-    auto got = dns::parse_ip(r.value);
-    return got && got->v6 == ip.v6 && got->bytes == ip.bytes;
-  });
-}
-
 std::string status_words(const dns::Answer& a) {
   return std::string(to_string(a.status)) + (a.note.empty() ? "" : " (" + a.note + ")");
 }
@@ -54,7 +47,7 @@ std::vector<Finding> run_rdns(const Context& ctx) {
 
   std::string confirmed;
   for (std::size_t i = 0; i < names.size(); ++i)
-    if (contains_ip(answers[i], *ip)) {
+    if (dns::holds_address(answers[i], *ip)) {
       confirmed = names[i];
       break;
     }

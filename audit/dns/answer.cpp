@@ -46,10 +46,4 @@ std::string presentation(const Answer& a) {
   return s;
 }
 
-std::optional<RRType> parse_rrtype(std::string_view s) {
-  for (const auto& [type, name] : kTypeNames)
-    if (name == s) return type;
-  return std::nullopt;
-}
-
 }  // namespace mailaudit::dns

@@ -55,6 +55,5 @@ std::string presentation(const Record& r);
 // Every record of an answer in presentation form, ", "-separated.
 std::string presentation(const Answer& a);
 std::string_view to_string(RRType t);
-std::optional<RRType> parse_rrtype(std::string_view s);
 
 }  // namespace mailaudit::dns

@@ -20,9 +20,4 @@ std::size_t CachingResolver::hits() const {
   return hits_;
 }
 
-std::size_t CachingResolver::misses() const {
-  std::lock_guard lock(mu_);
-  return cache_.size();
-}
-
 }  // namespace mailaudit::dns

@@ -15,7 +15,6 @@ class CachingResolver : public Resolver {
   std::string mode() const override { return inner_.mode(); }
   std::vector<std::string> servers() const override { return inner_.servers(); }
   std::size_t hits() const;
-  std::size_t misses() const;
 
  protected:
   std::shared_future<Answer> start(const std::string& name, RRType type) override;

@@ -244,7 +244,7 @@ void LiveResolver::fail_try(Job& job, const std::string& why) {
   ++job.tries_done;
   ++job.server;
   if (job.tries_done < options_.tries) {
-    // Keep the same ID per question? No: a new try is a new query, so a late reply to the old one is ignored.
+    // A new try is a new query with a new ID, so a late reply to the previous try is ignored.
     job.id = random_id();
     job.wire[0] = static_cast<std::uint8_t>(job.id >> 8);
     job.wire[1] = static_cast<std::uint8_t>(job.id & 0xFF);

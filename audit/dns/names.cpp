@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "dns/answer.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::dns {
@@ -94,6 +95,13 @@ bool in_cidr(const IpAddress& ip, const Cidr& net) {
     if ((ip.bytes[i] & mask) != (net.network.bytes[i] & mask)) return false;
   }
   return true;
+}
+
+bool holds_address(const Answer& a, const IpAddress& ip) {
+  return std::any_of(a.records.begin(), a.records.end(), [&](const Record& r) {
+    auto got = parse_ip(r.value);
+    return got && got->v6 == ip.v6 && got->bytes == ip.bytes;
+  });
 }
 
 std::string reverse_name(const IpAddress& ip) {

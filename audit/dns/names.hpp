@@ -8,6 +8,8 @@
 
 namespace mailaudit::dns {
 
+struct Answer;
+
 // Lower case, without the trailing dot.
 std::string normalise_name(std::string_view name);
 // Why `name` cannot be a DNS name ("label over 63 octets: ..."), or "" when it can. Any octets are
@@ -32,6 +34,8 @@ struct Cidr {
 // "192.0.2.0/24", "2001:db8::/32"; nullopt when malformed.
 std::optional<Cidr> parse_cidr(std::string_view text);
 bool in_cidr(const IpAddress& ip, const Cidr& net);
+// True when one of the answer's A/AAAA records is `ip`.
+bool holds_address(const Answer& a, const IpAddress& ip);
 // 4.3.2.1.in-addr.arpa / nibble-reversed ip6.arpa, no trailing dot.
 std::string reverse_name(const IpAddress& ip);
 // The DNSBL query name: reversed address under the zone (RFC 5782 §2.1, §2.4).

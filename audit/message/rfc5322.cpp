@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "dns/names.hpp"
+#include "message/message.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::rfc5322 {
@@ -234,6 +235,14 @@ AddressList parse_addresses(std::string_view raw_value) {
   }
   g_object_unref(list);
   return out;
+}
+
+std::string author_domain(const Message& m) {
+  const HeaderField* from = m.field("From");
+  if (!from) return "";
+  for (const auto& mb : parse_addresses(from->raw_value).mailboxes)
+    if (mailbox_problem(mb).empty() && mb.domain.front() != '[') return dns::normalise_name(mb.domain);
+  return "";
 }
 
 std::string mailbox_problem(const Mailbox& m) {

@@ -6,6 +6,10 @@
 #include <string_view>
 #include <vector>
 
+namespace mailaudit {
+struct Message;
+}
+
 namespace mailaudit::rfc5322 {
 
 struct DateResult {
@@ -29,6 +33,9 @@ struct AddressList {
 };
 // Parse an address-list header value (raw, RFC 2047 words allowed).
 AddressList parse_addresses(std::string_view raw_value);
+// The domain of the first valid mailbox of the first From field, lower case; "" when there is none or it is
+// an address literal (the DNS checks have nothing to ask then; the "from" check says what is wrong).
+std::string author_domain(const Message& m);
 // Why `m` is not a usable mailbox (no '@', empty local part, domain not a host name), or "".
 std::string mailbox_problem(const Mailbox& m);
 

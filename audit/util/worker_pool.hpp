@@ -30,8 +30,6 @@ class WorkerPool {
     return future;
   }
 
-  std::size_t size() const { return threads_.size(); }
-
  private:
   std::mutex mu_;
   std::condition_variable cv_;
