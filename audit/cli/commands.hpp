@@ -8,5 +8,6 @@ namespace mailaudit::cli {
 // Returns the function to run when the subcommand was chosen; it returns the exit status.
 std::function<int()> add_check_command(CLI::App& app);
 std::function<int()> add_checks_command(CLI::App& app);
+std::function<int()> add_urls_command(CLI::App& app);
 
 }  // namespace mailaudit::cli

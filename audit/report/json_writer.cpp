@@ -47,7 +47,27 @@ json summary_json(const Summary& s) {
           {"counts", counts}};
 }
 
+json urls_array(const std::vector<urls::Url>& us) {
+  json a = json::array();
+  for (const auto& u : us) a.push_back(url_json(u));
+  return a;
+}
+
 }  // namespace
+
+json url_json(const urls::Url& u) {
+  json j = {{"url", u.url},
+            {"host", u.host},
+            {"domain", u.domain.empty() ? json(nullptr) : json(u.domain)},
+            {"part", u.part},
+            {"source", u.source},
+            {"flags", u.flags},
+            {"raw", u.raw},
+            {"link", u.link}};
+  if (!u.via.empty()) j["via"] = u.via;
+  if (!u.anchor_text.empty()) j["anchor_text"] = u.anchor_text;
+  return j;
+}
 
 json report_json(const Report& r, const WriterOptions& o) {
   json findings = json::array();
@@ -73,7 +93,7 @@ json report_json(const Report& r, const WriterOptions& o) {
         {"rcpt", r.context.rcpt}}},
       {"summary", summary_json(summarise(r))},
       {"findings", findings},
-      {"urls", json::array()},
+      {"urls", urls_array(r.urls)},
       {"dns", {{"mode", r.dns.mode}, {"servers", r.dns.servers}, {"queries", queries}}},
   };
   if (!r.not_run.empty()) j["not_run"] = r.not_run;

@@ -9,6 +9,7 @@
 #include "dns/answer.hpp"
 #include "envelope.hpp"
 #include "report/finding.hpp"
+#include "urls/url.hpp"
 
 namespace mailaudit {
 
@@ -30,6 +31,7 @@ struct Report {
   MessageInfo message;
   Envelope context;
   std::vector<Finding> findings;
+  std::vector<urls::Url> urls;  // every URL and domain found in the message
   DnsInfo dns;
   std::vector<std::string> not_run;  // "rdns: needs --ip" ...
   std::string error;                 // set when the message could not be audited at all

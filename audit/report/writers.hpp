@@ -22,6 +22,11 @@ struct WriterOptions {
 nlohmann::ordered_json report_json(const Report& r, const WriterOptions& o);
 // Several reports: schema mailaudit-batch/1 with a batch summary.
 nlohmann::ordered_json batch_json(const std::vector<Report>& rs, const WriterOptions& o);
+// One URL record, as in DESIGN.md (shared by the report and `mailaudit urls`).
+nlohmann::ordered_json url_json(const urls::Url& u);
+// `mailaudit urls`: schema mailaudit-urls/1 for one message, and its text form.
+nlohmann::ordered_json urls_json(const std::string& source, const std::vector<urls::Url>& urls);
+std::string urls_text(const std::string& source, const std::vector<urls::Url>& urls);
 // JSON text; invalid UTF-8 in message-derived strings is replaced, never an exception.
 std::string dump_json(const nlohmann::ordered_json& j, bool pretty);
 

@@ -200,21 +200,50 @@ void load_ip_ranges(const std::string& file, const toml::table& root, std::vecto
   }
 }
 
+void load_urls(const std::string& file, const toml::table& root, UrlRules& out) {
+  out.shorteners = string_list(file, root, "shorteners");
+  out.file_extensions = string_list(file, root, "file_extensions");
+  out.unsubscribe_words = string_list(file, root, "unsubscribe_words");
+  if (out.shorteners.empty() || out.unsubscribe_words.empty())
+    throw RulesError(file + ":1: top-level \"shorteners\" and \"unsubscribe_words\" must be set before the first [[table]]");
+  for (auto* v : {&out.shorteners, &out.file_extensions, &out.unsubscribe_words})
+    for (auto& x : *v) x = dns::normalise_name(x);
+  const toml::array* list = root["redirector"].as_array();
+  if (!list) return;
+  for (const auto& node : *list) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, node, "each [[redirector]] must be a table");
+    Redirector r;
+    r.id = require_string(file, *t, "id");
+    r.host = dns::normalise_name(require_string(file, *t, "host"));
+    r.path_prefix = require_string(file, *t, "path_prefix");
+    r.meaning = require_string(file, *t, "meaning");
+    if (const auto* p = t->get("param")) {
+      if (!p->is_string()) fail(file, *p, "\"param\" must be a string");
+      r.param = std::string(*p->value<std::string>());
+    }
+    if (r.path_prefix.empty() || r.path_prefix.front() != '/') fail(file, *t, r.id + ": \"path_prefix\" must start with /");
+    out.redirectors.push_back(std::move(r));
+  }
+}
+
 }  // namespace
+
+bool host_within(std::string_view host, std::string_view suffix) {
+  if (host == suffix) return true;
+  return host.size() > suffix.size() && host.ends_with(suffix) && host[host.size() - suffix.size() - 1] == '.';
+}
 
 const Provider* provider_for_mx(const std::vector<Provider>& providers, const std::string& mx_host) {
   for (const auto& p : providers)
     for (const auto& suffix : p.mx)
-      if (mx_host == suffix || (mx_host.size() > suffix.size() &&
-                                mx_host.compare(mx_host.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-                                mx_host[mx_host.size() - suffix.size() - 1] == '.'))
-        return &p;
+      if (host_within(mx_host, suffix)) return &p;
   return nullptr;
 }
 
 const std::vector<std::string>& rule_file_names() {
   static const std::vector<std::string> names{"findings.toml", "headers.toml", "rdns.toml", "blocklists.toml",
-                                              "providers.toml", "ip_ranges.toml"};
+                                              "providers.toml", "ip_ranges.toml", "urls.toml"};
   return names;
 }
 
@@ -235,6 +264,7 @@ Rules Rules::from_files(const std::vector<std::pair<std::string, std::string>>& 
     else if (wanted == "blocklists.toml") load_blocklists(it->first, root, rules.blocklists_);
     else if (wanted == "providers.toml") load_providers(it->first, root, rules.providers_);
     else if (wanted == "ip_ranges.toml") load_ip_ranges(it->first, root, rules.ip_ranges_);
+    else if (wanted == "urls.toml") load_urls(it->first, root, rules.urls_);
   }
   return rules;
 }

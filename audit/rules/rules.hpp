@@ -82,6 +82,19 @@ struct IpRange {
   std::string cidr, name;
 };
 
+// A tracking or safety redirector whose target is embedded in its URLs: rules/urls.toml.
+struct Redirector {
+  std::string id, host, path_prefix, param, meaning;  // param "" = the target is the path after the prefix
+};
+struct UrlRules {
+  std::vector<std::string> shorteners;         // hosts; each matches itself and its subdomains
+  std::vector<std::string> file_extensions;    // TLDs that are also file name extensions (readme.md)
+  std::vector<std::string> unsubscribe_words;  // never fetch a URL holding one of these
+  std::vector<Redirector> redirectors;
+};
+// True when `host` is `suffix` or a subdomain of it (both lower case).
+bool host_within(std::string_view host, std::string_view suffix);
+
 class Rules {
  public:
   // The rules compiled into the binary.
@@ -98,6 +111,7 @@ class Rules {
   const std::vector<Blocklist>& blocklists() const { return blocklists_; }
   const std::vector<Provider>& providers() const { return providers_; }
   const std::vector<IpRange>& ip_ranges() const { return ip_ranges_; }
+  const UrlRules& urls() const { return urls_; }
 
  private:
   std::map<std::string, FindingText, std::less<>> findings_;
@@ -106,6 +120,7 @@ class Rules {
   std::vector<Blocklist> blocklists_;
   std::vector<Provider> providers_;
   std::vector<IpRange> ip_ranges_;
+  UrlRules urls_;
 };
 
 // Names of the rules files the loader expects.

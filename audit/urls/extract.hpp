@@ -1,0 +1,32 @@
+// Every URL and domain of a message: every MIME part (text and HTML, after transfer decoding and charset
+// conversion; attached messages included), the List-* header URIs, the domains of the address fields and
+// of Message-ID, and the URLs in Subject. Each place a URL is found gives one record.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "message/message.hpp"
+#include "rules/rules.hpp"
+#include "urls/url.hpp"
+
+namespace mailaudit::urls {
+
+struct ExtractLimits {
+  std::size_t max_urls = 10000;               // records per message
+  std::size_t max_html_bytes = 8u << 20;      // per HTML part
+  std::size_t max_text_bytes = 8u << 20;      // per text part
+  int max_unwrap = 3;                         // redirects inside redirects
+};
+
+std::vector<Url> extract_urls(const Message& m, const rules::UrlRules& rules, const ExtractLimits& limits = {});
+
+// Every distinct registered domain, plus the hosts that have none (IP addresses), sorted.
+std::vector<std::string> distinct_domains(const std::vector<Url>& urls);
+
+// A record for `link` found at (part, source): normalised, flagged, redirect targets unwrapped into
+// further records. Exposed for tests and for the links check.
+void add_url(std::vector<Url>& out, std::string raw, std::string link, std::string part, std::string source,
+             std::string anchor_text, const rules::UrlRules& rules, int unwrap_depth = 3);
+
+}  // namespace mailaudit::urls

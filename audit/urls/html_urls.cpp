@@ -1,0 +1,292 @@
+#include "urls/html_urls.hpp"
+
+#include <curl/curl.h>
+#include <gumbo.h>
+
+#include <cctype>
+#include <memory>
+
+#include "urls/css_urls.hpp"
+#include "urls/normalise.hpp"
+#include "urls/text_urls.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit::urls {
+
+namespace {
+
+// Gumbo frees its tree recursively: bound the number of tags so a hostile part cannot exhaust the stack.
+constexpr std::size_t kMaxTags = 50000;
+constexpr std::size_t kMaxAnchorText = 300;
+constexpr int kMaxCommentDepth = 2;
+
+std::string_view bounded_html(std::string_view html, std::size_t max_bytes) {
+  if (html.size() > max_bytes) html = html.substr(0, max_bytes);
+  std::size_t tags = 0;
+  for (std::size_t i = 0; i < html.size(); ++i)
+    if (html[i] == '<' && ++tags > kMaxTags) return html.substr(0, i);
+  return html;
+}
+
+std::string tag_name(const GumboElement& el) {
+  if (el.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(el.tag);
+  // Unknown tags (VML "v:fill", "o:p") keep their written name in original_tag: "<v:fill ...".
+  std::string_view o(el.original_tag.data ? el.original_tag.data : "", el.original_tag.length);
+  if (o.starts_with("<")) o.remove_prefix(1);
+  std::size_t e = 0;
+  while (e < o.size() && !std::isspace(static_cast<unsigned char>(o[e])) && o[e] != '/' && o[e] != '>') ++e;
+  return text::lower(o.substr(0, e));
+}
+
+const char* attribute(const GumboElement& el, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&el.attributes, name);
+  return a ? a->value : nullptr;
+}
+
+// srcset: "a.png 1x, b.png 2x" -> the URLs.
+std::vector<std::string> srcset_urls(std::string_view v) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    while (i < v.size() && (std::isspace(static_cast<unsigned char>(v[i])) || v[i] == ',')) ++i;
+    std::size_t b = i;
+    while (i < v.size() && !std::isspace(static_cast<unsigned char>(v[i]))) ++i;
+    std::string_view url = v.substr(b, i - b);
+    while (!url.empty() && url.back() == ',') url.remove_suffix(1);
+    if (!url.empty()) out.emplace_back(url);
+    if (i > b && v[i - 1] == ',') continue;  // no descriptors
+    while (i < v.size() && v[i] != ',') ++i;
+  }
+  return out;
+}
+
+// <meta http-equiv="refresh" content="0; url=http://...">
+std::string refresh_url(std::string_view content) {
+  std::string low = text::lower(content);
+  auto p = low.find("url");
+  if (p == std::string::npos) return "";
+  p += 3;
+  while (p < content.size() && (std::isspace(static_cast<unsigned char>(content[p])))) ++p;
+  if (p >= content.size() || content[p] != '=') return "";
+  std::string_view v = text::trim(content.substr(p + 1));
+  if (!v.empty() && (v.front() == '"' || v.front() == '\'')) {
+    char q = v.front();
+    v.remove_prefix(1);
+    v = v.substr(0, v.find(q));
+  }
+  return std::string(v);
+}
+
+// Visible text of an element, bounded in bytes and in nodes visited.
+std::string inner_text(const GumboNode* node) {
+  std::string out;
+  std::vector<const GumboNode*> stack{node};
+  std::size_t visited = 0;
+  while (!stack.empty() && out.size() < kMaxAnchorText && ++visited < 2000) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA) {
+      out += n->v.text.text;
+    } else if (n->type == GUMBO_NODE_ELEMENT) {
+      const GumboVector& kids = n->v.element.children;
+      for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+    }
+  }
+  std::string collapsed;
+  for (char c : out) {
+    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+    if (space && (collapsed.empty() || collapsed.back() == ' ')) continue;
+    collapsed += space ? ' ' : c;
+  }
+  if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+  return collapsed.substr(0, kMaxAnchorText);
+}
+
+bool skipped_scheme(std::string_view v);
+
+class Walker {
+ public:
+  Walker(const rules::UrlRules& rules, std::size_t max) : rules_(rules), max_(max) {}
+
+  void parse(std::string_view html, int comment_depth) {
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;  // the default error log grows without bound on broken markup
+    std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
+        gumbo_parse_with_options(&options, html.data(), html.size()),
+        [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+    if (!out) return;
+    walk(out->root, comment_depth);
+  }
+
+  std::vector<HtmlUrl> finish() {
+    std::vector<HtmlUrl> out;
+    for (auto& u : found_) {
+      if (u.link.empty()) u.link = resolve_href(u.raw, base_);
+      if (!u.link.empty() || u.raw.front() == '#' || skipped_scheme(u.raw)) {
+        out.push_back(std::move(u));
+        continue;
+      }
+      // A relative reference with no base ("=www.x.com", "go to www.x.com"): a browser goes nowhere, but the
+      // hosts written in it are what a receiver's filter extracts, so they are reported.
+      for (auto& t : find_text_urls(u.raw, rules_, 10)) out.push_back({t.raw, t.link, u.source, u.anchor_text});
+    }
+    return out;
+  }
+
+ private:
+  bool full() const { return found_.size() >= max_; }
+  void add(std::string_view raw, std::string source, std::string anchor = {}) {
+    std::string_view v = text::trim(raw);
+    if (v.empty() || full()) return;
+    found_.push_back({std::string(v), "", std::move(source), std::move(anchor)});
+  }
+
+  void walk(const GumboNode* root, int comment_depth) {
+    std::vector<const GumboNode*> stack{root};
+    while (!stack.empty() && !full()) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      switch (n->type) {
+        case GUMBO_NODE_ELEMENT:
+        case GUMBO_NODE_TEMPLATE: {
+          const GumboElement& el = n->v.element;
+          std::string tag = tag_name(el);
+          element(n, el, tag);
+          if (tag == "style") {
+            for (unsigned i = 0; i < el.children.length; ++i) {
+              auto* c = static_cast<const GumboNode*>(el.children.data[i]);
+              if (c->type == GUMBO_NODE_TEXT)
+                for (auto& u : find_css_urls(c->v.text.text)) add(u, "css:url");
+            }
+            break;
+          }
+          if (tag == "script") break;
+          for (unsigned i = el.children.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(el.children.data[i]));
+          break;
+        }
+        case GUMBO_NODE_TEXT:
+        case GUMBO_NODE_CDATA:
+          for (auto& t : find_text_urls(n->v.text.text, rules_, max_ - found_.size()))
+            found_.push_back({t.raw, t.link, "html:text", ""});
+          break;
+        case GUMBO_NODE_COMMENT:
+          conditional_comment(n->v.text.text, comment_depth);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  // <!--[if mso]> ... <![endif]-->: Outlook renders what is inside, so it is parsed as HTML too.
+  void conditional_comment(std::string_view c, int depth) {
+    if (depth >= kMaxCommentDepth || !c.starts_with("[if")) return;
+    auto gt = c.find('>');
+    if (gt == std::string_view::npos) return;
+    std::string_view inner = c.substr(gt + 1);
+    if (auto end = inner.rfind("<![endif]"); end != std::string_view::npos) inner = inner.substr(0, end);
+    parse(inner, depth + 1);
+  }
+
+  void element(const GumboNode* n, const GumboElement& el, const std::string& tag) {
+    auto take = [&](const char* attr, const std::string& src_tag) {
+      if (const char* v = attribute(el, attr)) add(v, "html:" + src_tag + "@" + attr);
+    };
+    if (tag == "a") {
+      if (const char* v = attribute(el, "href")) add(v, "html:a@href", inner_text(n));
+      take("data-saferedirecturl", tag);  // Gmail's rewritten link
+    } else if (tag == "area" || tag == "link") {
+      take("href", tag);
+    } else if (tag == "base") {
+      if (const char* v = attribute(el, "href"); v && base_.empty()) base_ = resolve_href(v, "");
+      take("href", tag);
+    } else if (tag == "img" || tag == "iframe" || tag == "frame" || tag == "embed" || tag == "script" ||
+               tag == "input" || tag == "source" || tag == "audio" || tag == "video" || tag == "track" ||
+               tag == "bgsound") {
+      take("src", tag);
+    }
+    if (tag == "video") take("poster", tag);
+    if (tag == "img" || tag == "source")
+      if (const char* v = attribute(el, "srcset"))
+        for (auto& u : srcset_urls(v)) add(u, "html:" + tag + "@srcset");
+    if (tag == "form") take("action", tag);
+    if (tag == "button" || tag == "input") take("formaction", tag);
+    if (tag == "object") take("data", tag);
+    if (tag == "meta") {
+      const char* equiv = attribute(el, "http-equiv");
+      const char* content = attribute(el, "content");
+      if (equiv && content && text::iequals(equiv, "refresh")) add(refresh_url(content), "html:meta@refresh");
+    }
+    if (tag.find(':') != std::string::npos) {  // VML and other namespaced markup from Office
+      for (const char* attr : {"src", "href"})
+        if (const char* v = attribute(el, attr)) add(v, "vml:" + tag + "@" + attr);
+    }
+    take("background", tag);
+    if (const char* style = attribute(el, "style"))
+      for (auto& u : find_css_urls(style)) add(u, "css:url");
+  }
+
+  const rules::UrlRules& rules_;
+  std::size_t max_;
+  std::string base_;
+  std::vector<HtmlUrl> found_;
+};
+
+bool skipped_scheme(std::string_view v) {
+  for (std::string_view s : {"cid:", "data:", "javascript:", "vbscript:", "about:", "tel:", "sms:", "callto:"})
+    if (text::istarts_with(v, s)) return true;
+  return false;
+}
+
+// "www.example.com:80/x" or "example.co.uk/x": a host a client would link, not a relative path.
+bool looks_like_host(std::string_view v) {
+  std::string_view first = v.substr(0, v.find_first_of("/?#"));
+  first = first.substr(0, first.find(':'));
+  if (first.find('.') == std::string_view::npos) return false;
+  Host h = normalise_host(first);
+  return !h.name.empty() && (h.ip || is_plausible_domain(h.name));
+}
+
+std::string curl_resolve(const std::string& base, const std::string& rel) {
+  std::string out;
+  CURLU* u = curl_url();
+  if (!u) return out;
+  char* joined = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, base.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+      curl_url_set(u, CURLUPART_URL, rel.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_URL, &joined, 0) == CURLUE_OK && joined)
+    out = joined;
+  curl_free(joined);
+  curl_url_cleanup(u);
+  return out;
+}
+
+}  // namespace
+
+std::string resolve_href(std::string_view value, const std::string& base) {
+  std::string v;
+  for (char c : text::trim(value))
+    if (c != '\t' && c != '\n' && c != '\r') v += c;
+  if (v.empty() || v.front() == '#' || skipped_scheme(v)) return "";
+  if (v.starts_with("//")) {
+    std::string scheme = base.empty() ? "http" : base.substr(0, base.find(':'));
+    return scheme + ":" + v;
+  }
+  auto colon = v.find(':');
+  auto slash = v.find_first_of("/?#");
+  bool has_scheme = colon != std::string::npos && colon > 0 && (slash == std::string::npos || colon < slash) &&
+                    v.substr(0, colon).find('.') == std::string::npos && split_url(v).has_value();
+  if (has_scheme) return v;
+  if (looks_like_host(v)) return (text::istarts_with(v, "ftp.") ? "ftp://" : "http://") + v;
+  if (base.empty()) return "";
+  return curl_resolve(base, v);
+}
+
+std::vector<HtmlUrl> find_html_urls(std::string_view html, const rules::UrlRules& rules, std::size_t max,
+                                    std::size_t max_bytes) {
+  Walker w(rules, max);
+  w.parse(bounded_html(html, max_bytes), 0);
+  return w.finish();
+}
+
+}  // namespace mailaudit::urls

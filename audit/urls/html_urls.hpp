@@ -1,0 +1,29 @@
+// URLs in HTML, through gumbo (a real HTML5 parser): link and resource attributes, srcset, CSS url() in
+// style attributes and <style>, meta refresh, <base>, VML and the markup inside Outlook conditional
+// comments, and URLs in the visible text. Entities are decoded by the parser.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/rules.hpp"
+
+namespace mailaudit::urls {
+
+struct HtmlUrl {
+  std::string raw;     // the attribute value or text as written (entities decoded)
+  std::string link;    // resolved: scheme added to "www.x", relative references against <base>; "" when none
+  std::string source;  // "html:a@href", "css:url", "vml:v:fill@src", "html:text", ...
+  std::string anchor_text;  // html:a@href: the link's visible text, bounded
+};
+
+// At most `max` results; HTML beyond `max_bytes` is not read.
+std::vector<HtmlUrl> find_html_urls(std::string_view html, const rules::UrlRules& rules, std::size_t max = 5000,
+                                    std::size_t max_bytes = 8u << 20);
+
+// What a client links for an attribute value: "" for fragments, cid:, data:, javascript: and relative
+// references without a base.
+std::string resolve_href(std::string_view value, const std::string& base);
+
+}  // namespace mailaudit::urls

@@ -1,0 +1,226 @@
+#include "urls/text_urls.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "urls/normalise.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit::urls {
+
+namespace {
+
+bool is_ascii_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// Length of a character that ends a URL at s[i] (whitespace, controls, quotes and brackets that clients
+// treat as delimiters, and the Unicode spaces and CJK brackets that stand next to URLs in text), or 0.
+std::size_t terminator_at(std::string_view s, std::size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c <= 0x20 || c == 0x7f) return 1;
+  if (std::string_view("<>\"`{}|\\").find(static_cast<char>(c)) != std::string_view::npos) return 1;
+  if (c < 0x80) return 0;
+  static const std::string_view stops[] = {
+      "\xC2\xA0",                                      // no-break space
+      "\xE2\x80\xA8", "\xE2\x80\xA9",                  // line and paragraph separators
+      "\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D",  // curly quotes
+      "\xE3\x80\x80", "\xE3\x80\x81",                  // ideographic space and comma
+      "\xE3\x80\x8C", "\xE3\x80\x8D", "\xE3\x80\x8E", "\xE3\x80\x8F", "\xE3\x80\x90", "\xE3\x80\x91",
+      "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8C",  // fullwidth ( ) ,
+  };
+  for (auto t : stops)
+    if (s.substr(i, t.size()) == t) return t.size();
+  return 0;
+}
+
+// End of a URL body starting at `from`: up to the first terminator.
+std::size_t url_end(std::string_view s, std::size_t from) {
+  std::size_t i = from;
+  while (i < s.size() && terminator_at(s, i) == 0) ++i;
+  return i;
+}
+
+// Trailing punctuation that closes the sentence rather than the URL; a ')' or ']' stays when it closes
+// one opened inside the URL (Wikipedia-style links).
+std::size_t trim_trailing(std::string_view s, std::size_t begin, std::size_t end) {
+  while (end > begin) {
+    char c = s[end - 1];
+    if (std::string_view(".,;:!?'-~@#^&*_+=(").find(c) != std::string_view::npos) {
+      --end;
+      continue;
+    }
+    if (c == ')' || c == ']') {
+      char open = c == ')' ? '(' : '[';
+      auto body = s.substr(begin, end - begin);
+      if (std::count(body.begin(), body.end(), open) < std::count(body.begin(), body.end(), c)) {
+        --end;
+        continue;
+      }
+    }
+    break;
+  }
+  return end;
+}
+
+bool is_local_char(char c) {
+  return is_ascii_alnum(c) || std::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != std::string_view::npos;
+}
+
+// A byte that may be part of a host name run in text: ASCII letters, digits, '.', '-', '_', and non-ASCII
+// letters outside the CJK blocks (CJK text runs into domains without spaces), plus fullwidth dots.
+std::size_t host_char_at(std::string_view s, std::size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return (is_ascii_alnum(s[i]) || c == '.' || c == '-' || c == '_') ? 1 : 0;
+  if (terminator_at(s, i)) return 0;
+  std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (i + len > s.size()) return 0;
+  if (len == 3) {
+    auto seq = s.substr(i, 3);
+    if (seq == "\xE3\x80\x82" || seq == "\xEF\xBC\x8E" || seq == "\xEF\xBD\xA1") return 3;  // full stops
+    unsigned cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+                  (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+    if ((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x2000 && cp <= 0x206F))
+      return 0;
+  }
+  if (len == 2) {
+    unsigned cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+    if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return 0;  // Latin-1 punctuation and symbols
+  }
+  return len;
+}
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, const rules::UrlRules& rules, std::size_t max)
+      : s_(text), rules_(rules), max_(max), used_(text.size(), false) {}
+
+  std::vector<TextUrl> run() {
+    scheme_urls();
+    addresses();
+    bare_hosts();
+    std::sort(out_.begin(), out_.end(), [](const TextUrl& a, const TextUrl& b) { return a.offset < b.offset; });
+    return std::move(out_);
+  }
+
+ private:
+  bool full() const { return out_.size() >= max_; }
+  bool used(std::size_t b, std::size_t e) const {
+    return std::any_of(used_.begin() + static_cast<long>(b), used_.begin() + static_cast<long>(e), [](bool x) { return x; });
+  }
+  void take(std::size_t b, std::size_t e, std::string link) {
+    std::fill(used_.begin() + static_cast<long>(b), used_.begin() + static_cast<long>(e), true);
+    out_.push_back({std::string(s_.substr(b, e - b)), std::move(link), b});
+  }
+
+  // http://, https://, ftp://, mailto: anywhere, even glued to a preceding word.
+  void scheme_urls() {
+    for (std::size_t colon = s_.find(':'); colon != std::string_view::npos && !full(); colon = s_.find(':', colon + 1)) {
+      static const std::string_view schemes[] = {"https", "http", "ftp", "mailto"};
+      for (auto scheme : schemes) {
+        if (colon < scheme.size() || !text::iequals(s_.substr(colon - scheme.size(), scheme.size()), scheme)) continue;
+        std::size_t b = colon - scheme.size();
+        bool mailto = scheme == "mailto";
+        if (!mailto && s_.substr(colon + 1, 2) != "//") break;
+        if (used(b, colon + 1)) break;
+        std::size_t e = trim_trailing(s_, b, url_end(s_, colon + 1));
+        std::string_view candidate = s_.substr(b, e - b);
+        if (accept_scheme_url(candidate, mailto)) take(b, e, std::string(candidate));
+        break;
+      }
+    }
+  }
+
+  bool accept_scheme_url(std::string_view candidate, bool mailto) const {
+    if (mailto) {
+      std::string_view rest = candidate.substr(7);
+      while (rest.starts_with("/")) rest.remove_prefix(1);
+      std::string_view addr = rest.substr(0, rest.find('?'));
+      auto at = addr.find('@');
+      if (at == 0 || at == std::string_view::npos || addr.find('@', at + 1) != std::string_view::npos) return false;
+    }
+    auto n = normalise_url(candidate);
+    if (!n) return false;
+    return n->host.ip || is_plausible_domain(n->host.name);
+  }
+
+  // local@domain, linked as mailto:.
+  void addresses() {
+    for (std::size_t at = s_.find('@'); at != std::string_view::npos && !full(); at = s_.find('@', at + 1)) {
+      if (used_[at]) continue;
+      std::size_t lb = at;
+      while (lb > 0 && is_local_char(s_[lb - 1]) && !used_[lb - 1] && at - lb < 64) --lb;
+      while (lb < at && !is_ascii_alnum(s_[lb]) && s_[lb] != '_') ++lb;  // leading punctuation is context
+      std::size_t de = at + 1;
+      while (de < s_.size() && !used_[de]) {
+        std::size_t n = host_char_at(s_, de);
+        if (n == 0) break;
+        de += n;
+      }
+      while (de > at + 1 && std::string_view(".-_").find(s_[de - 1]) != std::string_view::npos) --de;
+      if (lb == at || de == at + 1) continue;
+      std::string_view domain = s_.substr(at + 1, de - at - 1);
+      Host h = normalise_host(domain);
+      if (h.name.empty() || h.ip || domain.find("..") != std::string_view::npos || !is_plausible_domain(h.name))
+        continue;
+      take(lb, de, "mailto:" + std::string(s_.substr(lb, de - lb)));
+    }
+  }
+
+  // www.example.com, ftp.example.org, example.co.uk: maximal runs of host characters.
+  void bare_hosts() {
+    std::size_t i = 0;
+    while (i < s_.size() && !full()) {
+      std::size_t n = used_[i] ? 0 : host_char_at(s_, i);
+      if (n == 0) {
+        ++i;
+        continue;
+      }
+      std::size_t b = i;
+      while (i < s_.size() && !used_[i] && (n = host_char_at(s_, i)) > 0) i += n;
+      consider_host(b, i);
+    }
+  }
+
+  void consider_host(std::size_t b, std::size_t e) {
+    if (b > 0 && s_[b - 1] == '/') return;  // a path segment of something else
+    while (b < e && std::string_view(".-_").find(s_[b]) != std::string_view::npos) ++b;
+    std::size_t he = e;
+    while (he > b && std::string_view(".-_").find(s_[he - 1]) != std::string_view::npos) --he;
+    if (he <= b) return;
+    std::string_view written = s_.substr(b, he - b);
+    if (written.find('.') == std::string_view::npos || written.find("..") != std::string_view::npos) return;
+    Host h = normalise_host(written);
+    if (h.name.empty() || h.ip || !is_plausible_domain(h.name)) return;
+    bool www = text::istarts_with(written, "www.");
+    bool ftp = text::istarts_with(written, "ftp.");
+    auto labels = std::count(h.name.begin(), h.name.end(), '.') + 1;
+    std::string tld = h.name.substr(h.name.rfind('.') + 1);
+    const auto& ext = rules_.file_extensions;
+    if (!www && labels == 2 && std::find(ext.begin(), ext.end(), tld) != ext.end()) return;
+    // An optional :port, then a path only when '/' follows directly.
+    std::size_t end = he;
+    if (he == e && end < s_.size() && s_[end] == ':') {
+      std::size_t d = end + 1;
+      while (d < s_.size() && d - end <= 5 && std::isdigit(static_cast<unsigned char>(s_[d]))) ++d;
+      if (d > end + 1 && (d == s_.size() || s_[d] == '/' || terminator_at(s_, d) || std::ispunct(static_cast<unsigned char>(s_[d]))))
+        end = d;
+    }
+    if ((he == e || end > he) && end < s_.size() && s_[end] == '/') end = trim_trailing(s_, b, url_end(s_, end));
+    if (used(b, end)) return;
+    take(b, end, std::string(ftp ? "ftp://" : "http://") + std::string(s_.substr(b, end - b)));
+  }
+
+  std::string_view s_;
+  const rules::UrlRules& rules_;
+  std::size_t max_;
+  std::vector<bool> used_;
+  std::vector<TextUrl> out_;
+};
+
+}  // namespace
+
+std::vector<TextUrl> find_text_urls(std::string_view text, const rules::UrlRules& rules, std::size_t max) {
+  return Scanner(text, rules, max).run();
+}
+
+}  // namespace mailaudit::urls

@@ -1,0 +1,114 @@
+#include "urls/unwrap.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "urls/normalise.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit::urls {
+
+namespace {
+
+bool is_web_url(std::string_view v) {
+  return (text::istarts_with(v, "http://") || text::istarts_with(v, "https://")) && v.size() > 10;
+}
+
+// Decode %XX repeatedly (targets are sometimes encoded twice), at most three rounds.
+std::string fully_decoded(std::string_view v) {
+  std::string cur(v);
+  for (int i = 0; i < 3; ++i) {
+    std::string next = percent_decode_all(cur);
+    if (next == cur) break;
+    cur = std::move(next);
+  }
+  return cur;
+}
+
+std::string base64_decoded(std::string_view v) {
+  static const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned buf = 0;
+  int bits = 0;
+  for (char c : v) {
+    if (c == '=') break;
+    if (c == '-') c = '+';  // URL-safe alphabet
+    if (c == '_') c = '/';
+    auto p = alphabet.find(c);
+    if (p == std::string_view::npos) return "";
+    buf = (buf << 6) | static_cast<unsigned>(p);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buf >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+// A value that is, or encodes, a web URL.
+std::string as_target(std::string_view value) {
+  std::string v = fully_decoded(value);
+  if (is_web_url(v)) return v;
+  if (value.size() >= 16) {
+    std::string b = base64_decoded(value);
+    bool printable = std::all_of(b.begin(), b.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20; });
+    if (printable && is_web_url(b)) return b;
+  }
+  return "";
+}
+
+std::string query_value(std::string_view query, std::string_view name) {
+  for (auto pair : text::split(query, '&')) {
+    auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string embedded_target(std::string_view url, const rules::UrlRules& rules) {
+  auto parts = split_url(url);
+  if (!parts || !parts->authority) return "";
+  std::string host = text::lower(parts->host);
+  for (const auto& r : rules.redirectors) {
+    if (!rules::host_within(host, r.host) || !text::istarts_with(parts->path, r.path_prefix)) continue;
+    if (!r.param.empty()) {
+      std::string t = as_target(query_value(parts->query, r.param));
+      if (!t.empty()) return t;
+      continue;
+    }
+    std::string rest = fully_decoded(std::string_view(parts->path).substr(r.path_prefix.size()));
+    if (parts->has_query) rest += "?" + fully_decoded(parts->query);
+    if (is_web_url(rest)) return rest;
+    std::string_view first = std::string_view(rest).substr(0, rest.find_first_of("/?#"));
+    Host h = normalise_host(first);
+    if (!h.name.empty() && (h.ip || is_plausible_domain(h.name))) return "http://" + rest;
+  }
+  if (parts->has_query)
+    for (auto pair : text::split(parts->query, '&')) {
+      auto eq = pair.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::string t = as_target(pair.substr(eq + 1));
+      if (!t.empty()) return t;
+    }
+  // A path that carries a whole URL: /redirect/https://target/... or /r/aHR0cHM6Ly8... (base64).
+  std::string path = fully_decoded(parts->path);
+  for (std::string_view scheme : {"/http:/", "/https:/"}) {
+    std::string low = text::lower(path);
+    auto p = low.find(scheme);
+    if (p == std::string::npos) continue;
+    std::string t = path.substr(p + 1);
+    auto colon = t.find(':');
+    if (t.compare(colon + 1, 2, "//") != 0) t.insert(colon + 1, "/");  // proxies collapse "//" to "/"
+    if (parts->has_query) t += "?" + parts->query;
+    return t;
+  }
+  for (auto seg : text::split(parts->path, '/'))
+    if (seg.size() >= 16)
+      if (std::string t = as_target(seg); !t.empty() && !text::istarts_with(fully_decoded(seg), "http")) return t;
+  return "";
+}
+
+}  // namespace mailaudit::urls
