@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "dns/recording_resolver.hpp"
+#include "urls/extract.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {
@@ -45,7 +46,8 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
     else r.not_run.push_back(missing);
   }
   dns::RecordingResolver recorder(settings.dns);
-  Context ctx(msg, env, settings.rules, recorder, settings.options);
+  r.urls = urls::extract_urls(msg, settings.rules.urls());
+  Context ctx(msg, env, settings.rules, recorder, settings.options, r.urls);
   r.findings = run_checks(runnable, ctx);
   r.dns.queries = recorder.log();
   return r;

@@ -12,6 +12,7 @@
 #include "message/message.hpp"
 #include "report/finding.hpp"
 #include "rules/rules.hpp"
+#include "urls/url.hpp"
 
 namespace mailaudit {
 
@@ -24,14 +25,16 @@ struct CheckOptions {
 
 class Context {
  public:
-  Context(const Message& m, const Envelope& e, const rules::Rules& r, dns::Resolver& d, const CheckOptions& o)
-      : message(m), envelope(e), rules(r), dns(d), options(o) {}
+  Context(const Message& m, const Envelope& e, const rules::Rules& r, dns::Resolver& d, const CheckOptions& o,
+          const std::vector<urls::Url>& u)
+      : message(m), envelope(e), rules(r), dns(d), options(o), urls(u) {}
 
   const Message& message;
   const Envelope& envelope;
   const rules::Rules& rules;
   dns::Resolver& dns;
   const CheckOptions& options;
+  const std::vector<urls::Url>& urls;  // every URL and domain in the message (audit/urls), extracted once
 
   // A finding with the words of rules/findings.toml for `id`, placeholders filled from `args`.
   // Throws std::logic_error when the id has no entry (a test keeps the registry and the rules in step).

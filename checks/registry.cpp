@@ -50,6 +50,11 @@ const std::vector<Check>& registry() {
        run_headers},
       {"raw_bytes", Stage::end_of_data, "what the transport sees: line length, bare LF/CR, NUL, unencoded 8-bit",
        {"headers.line_too_long", "headers.bare_lf", "headers.nul", "headers.8bit"}, run_raw_bytes},
+      {"uri", Stage::end_of_data, "every URL and domain in the message on the domain (and IP) blocklists; "
+       "shorteners, IP literals, obfuscation, link text naming another site, domains that do not exist",
+       {"uri.clear", "uri.listed", "uri.unusable", "uri.temperror", "uri.not_checked", "uri.shortener",
+        "uri.ip_literal", "uri.obfuscated", "uri.display_mismatch", "uri.nxdomain"},
+       run_uri},
       {"mime", Stage::end_of_data, "MIME structure: boundaries, transfer encodings, limits",
        {"mime.ok", "mime.malformed"}, run_mime},
   };

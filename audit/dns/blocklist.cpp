@@ -1,6 +1,7 @@
 #include "dns/blocklist.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "dns/public_suffix.hpp"
 #include "util/text.hpp"
@@ -184,16 +185,24 @@ std::vector<ListResult> query_ip_lists(Resolver& dns, const std::vector<rules::B
 
 std::vector<ListResult> query_domain_lists(Resolver& dns, const std::vector<rules::Blocklist>& lists,
                                            const std::string& host) {
-  std::string h = to_a_label(host).value_or("");
+  return query_domain_lists(dns, lists, std::vector<std::string>{host});
+}
+
+std::vector<ListResult> query_domain_lists(Resolver& dns, const std::vector<rules::Blocklist>& lists,
+                                           const std::vector<std::string>& hosts) {
   std::vector<std::pair<const rules::Blocklist*, std::string>> asks;
   std::vector<std::string> items;
-  if (h.empty() || parse_ip(h) || !name_problem(h).empty()) return {};  // domain lists never get an IP
-  for (const auto& l : lists) {
-    if (l.ip_list) continue;
-    std::string item = l.registered_domain ? registered_domain(h) : h;
-    if (item.empty()) continue;
-    asks.emplace_back(&l, item + "." + l.zone);
-    items.push_back(item);
+  std::set<std::string> asked;
+  for (const auto& host : hosts) {
+    std::string h = to_a_label(host).value_or("");
+    if (h.empty() || parse_ip(h) || !name_problem(h).empty()) continue;  // domain lists never get an IP
+    for (const auto& l : lists) {
+      if (l.ip_list) continue;
+      std::string item = l.registered_domain ? registered_domain(h) : h;
+      if (item.empty() || !asked.insert(item + "." + l.zone).second) continue;
+      asks.emplace_back(&l, item + "." + l.zone);
+      items.push_back(item);
+    }
   }
   return run(dns, asks, items);
 }

@@ -38,5 +38,9 @@ std::vector<ListResult> query_ip_lists(Resolver& dns, const std::vector<rules::B
 // Every active domain list about `host` (the host or its registered domain, as each list wants; IPs skipped).
 std::vector<ListResult> query_domain_lists(Resolver& dns, const std::vector<rules::Blocklist>& lists,
                                            const std::string& host);
+// The same for many hosts, every lookup in flight together; a query name that several hosts share (one
+// registered domain) is asked once and reported with the first of them as `item`.
+std::vector<ListResult> query_domain_lists(Resolver& dns, const std::vector<rules::Blocklist>& lists,
+                                           const std::vector<std::string>& hosts);
 
 }  // namespace mailaudit::dns

@@ -123,6 +123,7 @@ class Scanner {
         if (!mailto && s_.substr(colon + 1, 2) != "//") break;
         if (used(b, colon + 1)) break;
         std::size_t e = trim_trailing(s_, b, url_end(s_, colon + 1));
+        if (e <= colon + 1) break;
         std::string_view candidate = s_.substr(b, e - b);
         if (accept_scheme_url(candidate, mailto)) take(b, e, std::string(candidate));
         break;
@@ -132,6 +133,7 @@ class Scanner {
 
   bool accept_scheme_url(std::string_view candidate, bool mailto) const {
     if (mailto) {
+      if (candidate.size() <= 7) return false;
       std::string_view rest = candidate.substr(7);
       while (rest.starts_with("/")) rest.remove_prefix(1);
       std::string_view addr = rest.substr(0, rest.find('?'));

@@ -1,0 +1,161 @@
+// Check "uri": every distinct host and registered domain found in the message (audit/urls) against the
+// domain blocklists, each with its own query rule (Spamhaus DBL: the host; URIBL, SURBL: the registered
+// domain), and hosts written as IP addresses against the IP lists. Plus what receivers' filters score in
+// URLs without any list: shorteners, IP literals, obfuscated hosts, link text naming another site, and
+// domains that do not exist.
+#include <algorithm>
+#include <future>
+#include <map>
+#include <set>
+
+#include "checks.hpp"
+#include "dns/blocklist.hpp"
+#include "list_findings.hpp"
+
+namespace mailaudit::checks {
+
+namespace {
+
+// rspamd asks at most 64 names per message and SpamAssassin 20 hosts; a message with more hosts than this
+// is itself suspicious, and the first ones found are the ones a reader sees first.
+constexpr std::size_t kMaxHosts = 100;
+constexpr std::size_t kMaxIps = 20;
+constexpr std::size_t kShown = 5;
+
+std::string where(const urls::Url& u) {
+  return (u.part.empty() ? std::string("header") : "part " + u.part) + " (" + u.source + ")";
+}
+
+std::string url_list(const std::vector<const urls::Url*>& us) {
+  std::string s;
+  for (std::size_t i = 0; i < us.size() && i < kShown; ++i) s += (i ? ", " : "") + us[i]->url + " in " + where(*us[i]);
+  if (us.size() > kShown) s += " and " + std::to_string(us.size() - kShown) + " more";
+  return s;
+}
+
+// Records whose host the check judges: not Message-ID (the sender's own machine name) and not From
+// (the domain_lists check asks about the author domain as from.listed).
+bool judged(const urls::Url& u) {
+  return !u.host.empty() && !u.url.starts_with("mid:") && u.source != "header:From";
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+}  // namespace
+
+std::vector<Finding> run_uri(const Context& ctx) {
+  std::vector<Finding> out;
+  // Distinct hosts in order of first appearance, each with the first record naming it.
+  std::vector<std::string> hosts, ips;
+  std::map<std::string, const urls::Url*> first;
+  std::vector<const urls::Url*> shorteners, literals, mismatched, obfuscated;
+  // Body URLs first, so a finding points at the link a reader sees rather than at a header.
+  std::vector<const urls::Url*> ordered;
+  for (const auto& u : ctx.urls)
+    if (!u.source.starts_with("header:")) ordered.push_back(&u);
+  for (const auto& u : ctx.urls)
+    if (u.source.starts_with("header:")) ordered.push_back(&u);
+  for (const urls::Url* up : ordered) {
+    const urls::Url& u = *up;
+    if (!judged(u)) continue;
+    if (u.has("shortener")) shorteners.push_back(&u);
+    if (u.has("ip_literal")) literals.push_back(&u);
+    if (u.has("display_mismatch")) mismatched.push_back(&u);
+    if (u.has("obfuscated")) obfuscated.push_back(&u);
+    if (first.count(u.host)) continue;
+    first[u.host] = &u;
+    if (u.has("ip_literal")) {
+      if (ips.size() < kMaxIps) ips.push_back(u.host);
+    } else if (hosts.size() < kMaxHosts) {
+      hosts.push_back(u.host);
+    }
+    if (!u.domain.empty() && !first.count(u.domain)) first[u.domain] = &u;
+  }
+  if (hosts.empty() && ips.empty()) return out;
+
+  if (!shorteners.empty()) out.push_back(ctx.make("uri.shortener", {{"count", std::to_string(shorteners.size())}, {"urls", url_list(shorteners)}}));
+  if (!literals.empty()) out.push_back(ctx.make("uri.ip_literal", {{"count", std::to_string(literals.size())}, {"urls", url_list(literals)}}));
+  if (!obfuscated.empty()) out.push_back(ctx.make("uri.obfuscated", {{"count", std::to_string(obfuscated.size())}, {"urls", url_list(obfuscated)}}));
+  for (std::size_t i = 0; i < mismatched.size() && i < kShown; ++i)
+    out.push_back(ctx.make("uri.display_mismatch", {{"shown", mismatched[i]->anchor_text},
+                                                    {"url", mismatched[i]->url},
+                                                    {"host", mismatched[i]->host},
+                                                    {"where", where(*mismatched[i])}}));
+
+  // Every list lookup and every existence lookup in flight together.
+  auto domain_lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
+  auto ip_lists = dns::active_lists(ctx.rules, true, ctx.options.blocklist_keys);
+  std::vector<std::shared_future<dns::Answer>> existence;
+  for (const auto& h : hosts) existence.push_back(ctx.dns.lookup_async(h, dns::RRType::A));
+  std::vector<dns::ListResult> results = dns::query_domain_lists(ctx.dns, domain_lists, hosts);
+  for (const auto& ip : ips)
+    if (auto addr = dns::parse_ip(ip))
+      for (auto& r : dns::query_ip_lists(ctx.dns, ip_lists, *addr)) results.push_back(std::move(r));
+  std::vector<dns::Answer> exist;
+  for (auto& f : existence) exist.push_back(f.get());
+
+  std::set<std::string> reported_lists;
+  std::vector<std::string> clear_lists, offline_lists;
+  std::vector<dns::Answer> clear_evidence;
+  std::size_t listed = 0, problems = 0;
+  for (auto& r : results) {
+    const urls::Url* u = first.count(r.item) ? first[r.item] : nullptr;
+    Args args = list_args(r, {{"url", u ? u->url : r.item}, {"where", u ? where(*u) : "the message"}});
+    switch (r.state) {
+      case dns::ListState::listed:
+        ++listed;
+        out.push_back(list_finding(ctx, "uri.listed", std::move(r), args));
+        break;
+      case dns::ListState::unusable:
+      case dns::ListState::unknown: {
+        ++problems;
+        // A list that cannot be used fails for every host alike: say it once per list.
+        if (!reported_lists.insert(r.list->id).second) break;
+        bool unusable = r.state == dns::ListState::unusable;
+        out.push_back(list_finding(ctx, unusable ? "uri.unusable" : "uri.temperror", std::move(r), args));
+        break;
+      }
+      case dns::ListState::clear:
+        if (std::find(clear_lists.begin(), clear_lists.end(), r.list->name) == clear_lists.end())
+          clear_lists.push_back(r.list->name);
+        if (clear_evidence.size() < 20) clear_evidence.insert(clear_evidence.end(), r.evidence.begin(), r.evidence.end());
+        break;
+      case dns::ListState::offline:
+        if (std::find(offline_lists.begin(), offline_lists.end(), r.list->name) == offline_lists.end())
+          offline_lists.push_back(r.list->name);
+        break;
+    }
+  }
+
+  std::vector<std::string> missing;
+  std::vector<dns::Answer> missing_evidence;
+  for (const auto& a : exist)
+    if (a.status == dns::Status::NXDOMAIN) {
+      missing.push_back(a.name);
+      missing_evidence.push_back(a);
+    }
+  if (!missing.empty()) {
+    std::vector<const urls::Url*> us;
+    for (const auto& h : missing) us.push_back(first[h]);
+    Finding f = ctx.make("uri.nxdomain", {{"count", std::to_string(missing.size())}, {"hosts", joined(missing)}, {"urls", url_list(us)}});
+    f.evidence = std::move(missing_evidence);
+    out.push_back(std::move(f));
+  }
+  if (!offline_lists.empty()) out.push_back(ctx.make("uri.not_checked", {{"lists", joined(offline_lists)}}));
+  if (listed == 0 && problems == 0 && offline_lists.empty() && !clear_lists.empty()) {
+    std::vector<std::string> all = hosts;
+    all.insert(all.end(), ips.begin(), ips.end());
+    Finding f = ctx.make("uri.clear", {{"count", std::to_string(all.size())},
+                                       {"hosts", all.size() <= 10 ? joined(all) : joined({all.begin(), all.begin() + 10}) + ", ..."},
+                                       {"lists", joined(clear_lists)}});
+    f.evidence = std::move(clear_evidence);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace mailaudit::checks
