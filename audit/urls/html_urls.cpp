@@ -115,7 +115,7 @@ class Walker {
         gumbo_parse_with_options(&options, html.data(), html.size()),
         [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
     if (!out) return;
-    walk(out->root, comment_depth);
+    walk(out->document, comment_depth);  // the document node: comments before <html> hang there
   }
 
   std::vector<HtmlUrl> finish() {
@@ -147,6 +147,11 @@ class Walker {
       const GumboNode* n = stack.back();
       stack.pop_back();
       switch (n->type) {
+        case GUMBO_NODE_DOCUMENT: {
+          const GumboVector& kids = n->v.document.children;
+          for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+          break;
+        }
         case GUMBO_NODE_ELEMENT:
         case GUMBO_NODE_TEMPLATE: {
           const GumboElement& el = n->v.element;

@@ -200,6 +200,8 @@ Host normalise_host(std::string_view raw) {
     h.obfuscated = true;
     return h;
   }
+  // WHATWG URL: a host whose last label is a number but that is no IPv4 address is invalid.
+  if (auto last = s.substr(s.rfind('.') == std::string::npos ? 0 : s.rfind('.') + 1); ipv4_number(last)) return h;
   bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return !(static_cast<unsigned char>(c) & 0x80); });
   std::string name;
   if (ascii) {

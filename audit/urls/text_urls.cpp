@@ -65,17 +65,22 @@ bool is_local_char(char c) {
   return is_ascii_alnum(c) || std::string_view("!#$%&'*+/=?^_`{|}~.-").find(c) != std::string_view::npos;
 }
 
+// Ideographic, fullwidth and halfwidth full stops: dots in hosts written in CJK text.
+bool is_wide_dot(std::string_view seq) { return seq == "\xE3\x80\x82" || seq == "\xEF\xBC\x8E" || seq == "\xEF\xBD\xA1"; }
+
+std::size_t utf8_length(unsigned char lead) { return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1; }
+
 // A byte that may be part of a host name run in text: ASCII letters, digits, '.', '-', '_', and non-ASCII
 // letters outside the CJK blocks (CJK text runs into domains without spaces), plus fullwidth dots.
 std::size_t host_char_at(std::string_view s, std::size_t i) {
   auto c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) return (is_ascii_alnum(s[i]) || c == '.' || c == '-' || c == '_') ? 1 : 0;
-  if (terminator_at(s, i)) return 0;
-  std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if (terminator_at(s, i) || (c & 0xC0) == 0x80) return 0;  // a continuation byte never starts a character
+  std::size_t len = utf8_length(c);
   if (i + len > s.size()) return 0;
   if (len == 3) {
     auto seq = s.substr(i, 3);
-    if (seq == "\xE3\x80\x82" || seq == "\xEF\xBC\x8E" || seq == "\xEF\xBD\xA1") return 3;  // full stops
+    if (is_wide_dot(seq)) return 3;
     unsigned cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
                   (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
     if ((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
@@ -174,7 +179,7 @@ class Scanner {
     while (i < s_.size() && !full()) {
       std::size_t n = used_[i] ? 0 : host_char_at(s_, i);
       if (n == 0) {
-        ++i;
+        i += utf8_length(static_cast<unsigned char>(s_[i]));  // skip a whole character, not into its middle
         continue;
       }
       std::size_t b = i;
@@ -187,7 +192,16 @@ class Scanner {
     if (b > 0 && s_[b - 1] == '/') return;  // a path segment of something else
     while (b < e && std::string_view(".-_").find(s_[b]) != std::string_view::npos) ++b;
     std::size_t he = e;
-    while (he > b && std::string_view(".-_").find(s_[he - 1]) != std::string_view::npos) --he;
+    for (bool trimmed = true; trimmed && he > b;) {
+      trimmed = false;
+      if (std::string_view(".-_").find(s_[he - 1]) != std::string_view::npos) {
+        --he;
+        trimmed = true;
+      } else if (he >= b + 3 && is_wide_dot(s_.substr(he - 3, 3))) {  // "example.com。" ends a CJK sentence
+        he -= 3;
+        trimmed = true;
+      }
+    }
     if (he <= b) return;
     std::string_view written = s_.substr(b, he - b);
     if (written.find('.') == std::string_view::npos || written.find("..") != std::string_view::npos) return;

@@ -1,0 +1,116 @@
+// URL extraction against public data: SpamAssassin's URI test cases (shared/corpora/urls), and every
+// message and HTML template of shared/corpora/messages through extraction without an error.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "message/message.hpp"
+#include "rules/rules.hpp"
+#include "test_support.hpp"
+#include "urls/extract.hpp"
+
+using namespace mailaudit;
+namespace fs = std::filesystem;
+
+namespace {
+
+const rules::Rules& rules_() {
+  static const rules::Rules r = rules::Rules::builtin();
+  return r;
+}
+
+// The case's input as SpamAssassin's tests place it: a text/plain line, or <a href="INPUT"> in HTML.
+Message case_message(const std::string& input, bool html) {
+  std::string body = html ? "<html><body><a href=\"" + input + "\">link</a></body></html>" : input;
+  std::string raw = "From: a@example.com\r\nSubject: t\r\nMIME-Version: 1.0\r\nContent-Type: " +
+                    std::string(html ? "text/html" : "text/plain") + "; charset=utf-8\r\n\r\n" + body + "\r\n";
+  return parse_message(raw, "case", 0);
+}
+
+// SpamAssassin's test regexes are Perl; the escapes it uses that ECMAScript rejects are \@ and \#.
+std::regex perl_regex(std::string re) {
+  std::string out;
+  for (std::size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\' && i + 1 < re.size() && (re[i + 1] == '@' || re[i + 1] == '#')) continue;
+    out += re[i];
+  }
+  return std::regex(out, std::regex::ECMAScript);
+}
+
+// Perl's /m: ^ and $ at line boundaries; the patterns never span lines, so each line is tried alone.
+bool matches_a_line(const std::regex& re, const std::vector<std::string>& lines) {
+  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return std::regex_search(l, re); });
+}
+
+}  // namespace
+
+TEST_CASE("SpamAssassin URI cases: at least 95% pass", "[corpus]") {
+  fs::path file = test::corpora_dir() / "urls" / "spamassassin-uri-cases.jsonl";
+  if (!fs::exists(file)) {
+    WARN("corpus not found at " << file << ": skipped");
+    return;
+  }
+  std::ifstream in(file);
+  std::string line;
+  std::size_t total = 0, passed = 0;
+  while (std::getline(in, line)) {
+    auto c = nlohmann::json::parse(line);
+    bool html = c["src"].get<std::string>().find("uri_html") != std::string::npos;
+    std::string input = c["input"];
+    auto found = urls::extract_urls(case_message(input, html), rules_().urls());
+    // What SpamAssassin's test joins: every form of every URL from the body (raw, as linked, normalised).
+    std::vector<std::string> lines;
+    for (const auto& u : found)
+      if (!u.source.starts_with("header:")) lines.insert(lines.end(), {u.raw, u.link, u.url});
+    std::string misses;
+    for (const auto& re : c["must_match"])
+      if (!matches_a_line(perl_regex(re), lines)) misses += " missing /" + re.get<std::string>() + "/";
+    for (const auto& re : c["must_not_match"])
+      if (matches_a_line(perl_regex(re), lines)) misses += " unexpected /" + re.get<std::string>() + "/";
+    ++total;
+    if (misses.empty()) ++passed;
+    else {
+      std::string got;
+      for (const auto& l : lines) got += " \"" + l + "\"";
+      std::cout << "uri case " << (html ? "html" : "text") << " \"" << input << "\":" << misses << "; got" << got << "\n";
+    }
+  }
+  double rate = total ? 100.0 * static_cast<double>(passed) / static_cast<double>(total) : 0;
+  std::cout << "SpamAssassin URI cases: " << passed << "/" << total << " pass (" << rate << "%)\n";
+  CHECK(total == 257);
+  CHECK(rate >= 95.0);
+}
+
+TEST_CASE("every corpus message and wrapped HTML template goes through extraction", "[corpus]") {
+  fs::path dir = test::corpora_dir() / "messages";
+  if (!fs::exists(dir)) {
+    WARN("corpus not found at " << dir << ": skipped");
+    return;
+  }
+  std::size_t messages = 0, templates = 0, found = 0, html_found = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::string name = e.path().filename().string();
+    if (name.starts_with("LICENSE") || name.starts_with("NOTICE") || name.starts_with("README")) continue;
+    std::string bytes = test::read_file(e.path());
+    INFO(e.path());
+    if (e.path().extension() == ".html") {
+      std::string raw = "From: a@example.com\r\nSubject: template\r\nMIME-Version: 1.0\r\n"
+                        "Content-Type: text/html; charset=utf-8\r\n\r\n" + bytes;
+      auto us = urls::extract_urls(parse_message(raw, e.path().string(), 0), rules_().urls());
+      html_found += us.size();
+      ++templates;
+      continue;
+    }
+    if (!not_a_message_reason(bytes).empty()) continue;
+    REQUIRE_NOTHROW(found += urls::extract_urls(parse_message(bytes, e.path().string(), 0), rules_().urls()).size());
+    ++messages;
+  }
+  std::cout << "url extraction: " << messages << " messages (" << found << " URLs), " << templates
+            << " HTML templates (" << html_found << " URLs)\n";
+  CHECK(messages > 300);
+  CHECK(templates > 20);
+  CHECK(html_found > templates);  // templates are full of links; none found would mean the HTML path is dead
+}

@@ -1,0 +1,270 @@
+// audit/urls: host normalisation, splitting, text and HTML scanning, redirect unwrapping, flags.
+#include <catch2/catch.hpp>
+
+#include "message/message.hpp"
+#include "rules/rules.hpp"
+#include "test_support.hpp"
+#include "urls/css_urls.hpp"
+#include "urls/extract.hpp"
+#include "urls/html_urls.hpp"
+#include "urls/normalise.hpp"
+#include "urls/text_urls.hpp"
+#include "urls/unwrap.hpp"
+
+using namespace mailaudit;
+using namespace mailaudit::urls;
+
+namespace {
+
+const rules::UrlRules& url_rules() {
+  static const rules::Rules r = rules::Rules::builtin();
+  return r.urls();
+}
+
+std::string links_of(const std::vector<TextUrl>& v) {
+  std::string s;
+  for (const auto& t : v) s += (s.empty() ? "" : " | ") + t.link;
+  return s;
+}
+
+std::vector<Url> extract_html(const std::string& html) {
+  std::string raw = test::crlf("From: a@example.com\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n") + html;
+  return extract_urls(parse_message(raw, "t", 0), url_rules());
+}
+
+const Url* find_source(const std::vector<Url>& v, const std::string& source) {
+  for (const auto& u : v)
+    if (u.source == source) return &u;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("hosts are normalised the way browsers read them", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* raw;
+    const char* want;
+    bool ip, idn, obfuscated;
+  };
+  const Row rows[] = {
+      {"lower case", "WWW.Example.COM", "www.example.com", false, false, false},
+      {"trailing dot", "example.com.", "example.com", false, false, false},
+      {"decimal IPv4", "1113515555", "66.94.230.35", true, false, true},
+      {"hex IPv4", "0x42.0x5e.0xe6.0x23", "66.94.230.35", true, false, true},
+      {"octal IPv4", "0102.0136.0346.043", "66.94.230.35", true, false, true},
+      {"short IPv4", "66.94.59427", "66.94.232.35", true, false, true},
+      {"dotted quad", "192.0.2.1", "192.0.2.1", true, false, false},
+      {"IPv6 literal", "[2001:DB8::1]", "2001:db8::1", true, false, false},
+      {"percent-encoded", "%77%77%77.example.com", "www.example.com", false, false, true},
+      {"fullwidth dot", "example\xEF\xBC\x8E" "com", "example.com", false, false, true},
+      {"ideographic dot", "example\xE3\x80\x82" "com", "example.com", false, false, true},
+      {"IDN", "b\xC3\xBC" "cher.example", "xn--bcher-kva.example", false, true, false},
+      {"A-label", "xn--bcher-kva.example", "xn--bcher-kva.example", false, true, false},
+      {"space in host", "exa mple.com", "", false, false, false},
+      {"empty label", "a..example.com", "", false, false, false},
+      {"not numeric (too large)", "4294967296", "", false, false, false},
+  };
+  for (const auto& r : rows) {
+    Host h = normalise_host(r.raw);
+    INFO(r.label << ": got \"" << h.name << "\" ip=" << h.ip << " idn=" << h.idn << " obfuscated=" << h.obfuscated
+                 << ", want \"" << r.want << "\"");
+    CHECK(h.name == r.want);
+    if (!std::string(r.want).empty()) {
+      CHECK(h.ip == r.ip);
+      CHECK(h.idn == r.idn);
+      CHECK(h.obfuscated == r.obfuscated);
+    }
+  }
+}
+
+TEST_CASE("URLs are normalised and userinfo tricks noticed", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* link;
+    const char* want_url;
+    const char* want_host;
+    bool trick;
+  };
+  const Row rows[] = {
+      {"default port dropped", "HTTP://WWW.Example.com:80/A%42c", "http://www.example.com/ABc", "www.example.com", false},
+      {"other port kept", "https://example.com:8443/", "https://example.com:8443/", "example.com", false},
+      {"userinfo trick", "http://bank.example@evil.example.net/", "http://bank.example@evil.example.net/", "evil.example.net", true},
+      {"plain user", "ftp://name@example.com//etc", "ftp://name@example.com//etc", "example.com", false},
+      {"backslash is a slash", "http://a.example.com\\@evil.example.net/", "http://a.example.com/@evil.example.net/", "a.example.com", false},
+      {"percent-encoded slash decoded", "ftp://x@example.com/%2Fetc", "ftp://x@example.com//etc", "example.com", false},
+      {"space stays encoded", "http://example.com/a%20b", "http://example.com/a%20b", "example.com", false},
+      {"mailto", "mailto:Joe@Example.COM?subject=hi", "mailto:Joe@example.com?subject=hi", "example.com", false},
+      {"numeric host", "http://1113515555/", "http://66.94.230.35/", "66.94.230.35", false},
+  };
+  for (const auto& r : rows) {
+    auto n = normalise_url(r.link);
+    REQUIRE(n);
+    INFO(r.label << ": got " << n->url << " host " << n->host.name << ", want " << r.want_url << " host " << r.want_host);
+    CHECK(n->url == r.want_url);
+    CHECK(n->host.name == r.want_host);
+    CHECK(n->userinfo_trick == r.trick);
+  }
+  CHECK_FALSE(normalise_url("mailto:nobody"));
+  CHECK_FALSE(normalise_url("news:comp.mail"));
+  CHECK_FALSE(normalise_url("no scheme here"));
+}
+
+TEST_CASE("free text: what a mail client links", "[unit]") {
+  struct Row {
+    const char* label;
+    std::string text;
+    const char* want;  // links joined with " | "
+  };
+  const Row rows[] = {
+      {"scheme URL", "see https://example.com/a?b=c now", "https://example.com/a?b=c"},
+      {"sentence end", "Go to https://example.com/x.", "https://example.com/x"},
+      {"parenthesised", "(https://example.com/x)", "https://example.com/x"},
+      {"wiki parentheses kept", "https://en.wikipedia.example.org/wiki/A_(b)", "https://en.wikipedia.example.org/wiki/A_(b)"},
+      {"angle brackets", "<https://example.com/>", "https://example.com/"},
+      {"www host", "www.example.com/path", "http://www.example.com/path"},
+      {"ftp host", "ftp.example.com", "ftp://ftp.example.com"},
+      {"bare domain", "visit example.co.uk today", "http://example.co.uk"},
+      {"bare domain with port", "example.com:8080/x", "http://example.com:8080/x"},
+      {"address", "write to joe@example.com.", "mailto:joe@example.com"},
+      {"address host not linked twice", "b@www.example.com", "mailto:b@www.example.com"},
+      {"file names", "see readme.md and report.pdf", ""},
+      {"unknown TLD", "foo.invalid and bar.notatld", ""},
+      {"bare IP not a link", "10.1.1.1", ""},
+      {"double dot", "xyz..example.com", ""},
+      {"underscore in registered label", "a.b_c.com", ""},
+      {"underscore in a subdomain", "a_b.example.com", "http://a_b.example.com"},
+      {"glued scheme", "clickhttp://example.com", "http://example.com"},
+      {"mailto scheme", "mailto:joe@example.com", "mailto:joe@example.com"},
+      {"mailto without address: the domain is still named", "mailto:example.com", "http://example.com"},
+      {"CJK around a domain", "\xE8\xAE\xBF\xE9\x97\xAE" "example.com" "\xE3\x80\x82", "http://example.com"},
+      {"IDN in text", "www.b\xC3\xBC" "cher.de", "http://www.b\xC3\xBC" "cher.de"},
+      {"control character ends", "http://example.com/\x1b(B", "http://example.com/"},
+      {"path segment of something else", "files/example.com", ""},
+  };
+  for (const auto& r : rows) {
+    std::string got = links_of(find_text_urls(r.text, url_rules()));
+    INFO(r.label << ": got \"" << got << "\", want \"" << r.want << "\"");
+    CHECK(got == r.want);
+  }
+}
+
+TEST_CASE("HTML: every place a URL can hide", "[unit]") {
+  struct Row {
+    const char* label;
+    std::string html;
+    const char* source;
+    const char* want_url;
+  };
+  const Row rows[] = {
+      {"a href", "<a href='https://example.com/a'>x</a>", "html:a@href", "https://example.com/a"},
+      {"entities decoded", "<a href='h&#116;tps://example&#46;com/'>x</a>", "html:a@href", "https://example.com/"},
+      {"unquoted", "<a href=https://example.com/u>x</a>", "html:a@href", "https://example.com/u"},
+      {"area", "<map><area href='https://example.com/m'></map>", "html:area@href", "https://example.com/m"},
+      {"img src", "<img src='https://img.example.com/i.png'>", "html:img@src", "https://img.example.com/i.png"},
+      {"srcset", "<img srcset='https://a.example.com/1.png 1x, https://b.example.com/2.png 2x'>", "html:img@srcset", "https://a.example.com/1.png"},
+      {"video poster", "<video poster='https://v.example.com/p.jpg'></video>", "html:video@poster", "https://v.example.com/p.jpg"},
+      {"form action", "<form action='https://f.example.com/post'></form>", "html:form@action", "https://f.example.com/post"},
+      {"button formaction", "<button formaction='https://b.example.com/go'>x</button>", "html:button@formaction", "https://b.example.com/go"},
+      {"object data", "<object data='https://o.example.com/o.swf'></object>", "html:object@data", "https://o.example.com/o.swf"},
+      {"background", "<table background='https://bg.example.com/t.gif'><tr><td>x</td></tr></table>", "html:table@background", "https://bg.example.com/t.gif"},
+      {"style attribute", "<div style=\"background-image:url('https://css.example.com/x.png')\">x</div>", "css:url", "https://css.example.com/x.png"},
+      {"style element", "<style>@import \"https://imp.example.com/s.css\";</style>", "css:url", "https://imp.example.com/s.css"},
+      {"meta refresh", "<meta http-equiv='refresh' content='0; url=https://r.example.com/'>", "html:meta@refresh", "https://r.example.com/"},
+      {"base applied", "<base href='https://base.example.com/dir/'><a href='page.html'>x</a>", "html:a@href", "https://base.example.com/dir/page.html"},
+      {"protocol-relative", "<a href='//p.example.com/x'>x</a>", "html:a@href", "http://p.example.com/x"},
+      {"schemeless www", "<a href='www.example.com/x'>x</a>", "html:a@href", "http://www.example.com/x"},
+      {"Outlook conditional comment", "<!--[if mso]><v:rect><v:fill src='https://vml.example.com/f.png'/></v:rect><![endif]-->", "vml:v:fill@src", "https://vml.example.com/f.png"},
+      {"Gmail safe redirect", "<a href='https://a.example.com/' data-saferedirecturl='https://www.google.com/url?q=https://a.example.com/'>x</a>", "html:a@data-saferedirecturl", "https://www.google.com/url?q=https://a.example.com/"},
+      {"visible text", "<p>Call us at www.example.org</p>", "html:text", "http://www.example.org"},
+  };
+  for (const auto& r : rows) {
+    auto found = extract_html(r.html);
+    const Url* u = find_source(found, r.source);
+    INFO(r.label << ": want " << r.want_url << " from " << r.source << ", got " << (u ? u->url : "nothing"));
+    REQUIRE(u);
+    CHECK(u->url == r.want_url);
+  }
+  INFO("fragments, cid: and javascript: are no URLs to check");
+  auto found = extract_html("<a href='#top'>x</a><img src='cid:logo'><a href='javascript:void(0)'>y</a>");
+  CHECK(std::all_of(found.begin(), found.end(), [](const Url& u) { return u.source.starts_with("header:"); }));
+}
+
+TEST_CASE("flags: shortener, display mismatch, redirect unwrapping", "[unit]") {
+  auto found = extract_html(
+      "<a href='https://bit.ly/abc'>x</a>"
+      "<a href='https://evil.example.net/login'>https://www.bank.example.com/</a>"
+      "<a href='https://click.example.com/t?u=https%3A%2F%2Fshop.example.org%2Fsale'>shop.example.org</a>");
+  auto with = [&](const std::string& url) -> const Url* {
+    for (const auto& u : found)
+      if (u.url == url) return &u;
+    return nullptr;
+  };
+  const Url* shortener = with("https://bit.ly/abc");
+  REQUIRE(shortener);
+  CHECK(shortener->has("shortener"));
+  const Url* phish = with("https://evil.example.net/login");
+  REQUIRE(phish);
+  CHECK(phish->has("display_mismatch"));
+  const Url* tracker = with("https://click.example.com/t?u=https://shop.example.org/sale");
+  REQUIRE(tracker);
+  CHECK(tracker->has("redirect"));
+  INFO("the anchor names the redirect's target: no mismatch");
+  CHECK_FALSE(tracker->has("display_mismatch"));
+  const Url* target = with("https://shop.example.org/sale");
+  REQUIRE(target);
+  CHECK(target->has("unwrapped"));
+  CHECK(target->via == tracker->url);
+}
+
+TEST_CASE("embedded redirect targets", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* url;
+    const char* want;
+  };
+  const Row rows[] = {
+      {"google url?q=", "https://www.google.com/url?q=https://target.example.com/x&sa=D", "https://target.example.com/x"},
+      {"any query value", "https://t.example.net/c?id=5&dest=https%253A%252F%252Ftarget.example.com%252F", "https://target.example.com/"},
+      {"path tail", "https://t.example.net/redirect/https://target.example.com/p", "https://target.example.com/p"},
+      {"collapsed slashes", "https://t.example.net/r/https:/target.example.com/p", "https://target.example.com/p"},
+      {"base64 path segment", "https://t.example.net/r/aHR0cHM6Ly90YXJnZXQuZXhhbXBsZS5jb20vYg==", "https://target.example.com/b"},
+      {"rule with host in path", "http://www.nate.com/r/DM03/target.example.com/bam/?man=1", "http://target.example.com/bam/?man=1"},
+      {"no target", "https://example.com/a?b=c", ""},
+  };
+  for (const auto& r : rows) {
+    std::string got = embedded_target(r.url, url_rules());
+    INFO(r.label << ": got \"" << got << "\", want \"" << r.want << "\"");
+    CHECK(got == r.want);
+  }
+}
+
+TEST_CASE("headers: List-* URIs, address domains, Message-ID, Subject", "[unit]") {
+  std::string raw = test::crlf(
+      "From: News <news@news.example.com>\nReply-To: r@reply.example.org\n"
+      "Message-ID: <abc@mid.example.net>\nSubject: Sale at www.shop.example.com\n"
+      "List-Unsubscribe: <https://u.example.com/x>, <mailto:u@example.com>\n\nbody\n");
+  auto found = extract_urls(parse_message(raw, "t", 0), url_rules());
+  std::vector<std::string> got;
+  for (const auto& u : found) got.push_back(u.source + " " + u.url);
+  std::vector<std::string> want = {"header:From mailto:news@news.example.com", "header:Reply-To mailto:r@reply.example.org",
+                                   "header:Message-ID mid:abc@mid.example.net", "header:Subject http://www.shop.example.com",
+                                   "header:List-Unsubscribe https://u.example.com/x",
+                                   "header:List-Unsubscribe mailto:u@example.com"};
+  INFO("got " << test::join(got) << ", want " << test::join(want));
+  CHECK(got == want);
+  CHECK(distinct_domains(found) == std::vector<std::string>{"example.com", "example.net", "example.org"});
+}
+
+TEST_CASE("hostile HTML stays bounded", "[unit]") {
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "<div>";
+  deep += "<a href='https://deep.example.com/'>x</a>";
+  auto found = find_html_urls(deep, url_rules());
+  INFO("past the tag bound nothing is read, and nothing crashes: got " << found.size());
+  CHECK(found.empty());
+  std::string many;
+  for (int i = 0; i < 20000; ++i) many += "<a href='https://h" + std::to_string(i) + ".example.com/'>x</a>";
+  CHECK(find_html_urls(many, url_rules(), 100).size() == 100);
+  CHECK(find_css_urls(std::string(100000, '(')).empty());
+}
