@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""scripts/bench urls: URL extraction throughput over shared/corpora/messages (messages as they are, HTML
+templates wrapped into MIME), mailaudit in one process against rspamd's `rspamadm mime urls` one process per
+file (how it is used from the command line), and every host rspamd finds that mailaudit does not.
+
+  scripts/bench_urls.py BENCH_BINARY CORPORA_DIR [ROUNDS]
+"""
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def corpus_files(corpora, work):
+    files = []
+    for p in sorted((corpora / "messages").rglob("*")):
+        if not p.is_file() or p.name.startswith(("LICENSE", "NOTICE", "README")):
+            continue
+        if p.suffix == ".html":
+            wrapped = work / (p.parent.name + "-" + p.stem + ".eml")
+            wrapped.write_bytes(b"From: a@example.com\r\nSubject: template\r\nMIME-Version: 1.0\r\n"
+                                b"Content-Type: text/html; charset=utf-8\r\n\r\n" + p.read_bytes())
+            files.append(wrapped)
+        else:
+            head = p.read_bytes()[:200]
+            if b":" in head.split(b"\n", 1)[0]:  # a header field first: a message
+                files.append(p)
+    return files
+
+
+def main():
+    bench, corpora = sys.argv[1], pathlib.Path(sys.argv[2])
+    rounds = sys.argv[3] if len(sys.argv) > 3 else "20"
+    if not (corpora / "messages").is_dir():
+        sys.exit(f"bench urls: no corpus at {corpora}/messages")
+    work = pathlib.Path(tempfile.mkdtemp(prefix="mailaudit-bench-urls-"))
+    files = corpus_files(corpora, work)
+    hosts_file = work / "hosts.jsonl"
+    subprocess.run([bench, str(hosts_file), rounds] + [str(f) for f in files], check=True)
+    ours = {}
+    for line in hosts_file.read_text().splitlines():
+        d = json.loads(line)
+        ours[d["file"]] = set(d["hosts"])
+    if not shutil.which("rspamadm"):
+        print("rspamd: rspamadm not installed (apt-get install rspamd); no peer figure")
+        return 0
+    missed = []
+    start = time.monotonic()
+    for f in files:
+        p = subprocess.run(["rspamadm", "mime", "urls", "-H", str(f)], capture_output=True, text=True, errors="replace")
+        for line in p.stdout.splitlines():
+            host = line.strip().lower().rstrip(".")
+            if not host or line.startswith("File:") or " " in host:
+                continue
+            if not host.isascii():  # rspamd keeps U-labels; mailaudit reports A-labels
+                try:
+                    host = host.encode("idna").decode("ascii")
+                except UnicodeError:
+                    pass
+            if host not in ours.get(str(f), set()):
+                missed.append((f, host))
+    secs = time.monotonic() - start
+    print(f"rspamd:    {len(files)} messages, one `rspamadm mime urls -H` process each, in {secs:.3f} s: "
+          f"{len(files) / secs:.0f} messages/s, {1000 * secs / len(files):.3f} ms/message")
+    print(f"hosts rspamd found that mailaudit did not: {len(missed)}")
+    for f, h in missed:
+        print(f"  {h}  ({f})")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
