@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   auto run_check = mailaudit::cli::add_check_command(app);
   auto run_checks = mailaudit::cli::add_checks_command(app);
   auto run_urls = mailaudit::cli::add_urls_command(app);
+  auto run_bounce = mailaudit::cli::add_bounce_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -27,5 +28,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("check")) return run_check();
   if (app.got_subcommand("checks")) return run_checks();
   if (app.got_subcommand("urls")) return run_urls();
+  if (app.got_subcommand("bounce")) return run_bounce();
   return 2;
 }

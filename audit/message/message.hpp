@@ -45,7 +45,8 @@ struct Part {
   std::string disposition;        // lower case, "" when absent
   std::string filename;           // RFC 2231 / 2047 decoded
   std::vector<HeaderField> headers;  // this entity's own fields (for message/rfc822: the inner message's)
-  std::string body;        // leaf only: transfer-decoded bytes; for text/* converted to UTF-8
+  std::string body;        // leaf: transfer-decoded bytes, for text/* converted to UTF-8; message: the embedded
+                           // message (its bytes when it came transfer-encoded, else as GMime writes it out)
   bool body_is_text = false;
   bool raw_has_8bit = false;   // the encoded body holds bytes >= 0x80
   std::size_t raw_size = 0;    // size of the encoded body

@@ -262,6 +262,14 @@ struct Walker {
     }
   }
 
+  // An embedded message written out again (bounce --audit audits the original message of a bounce).
+  static std::string serialised(GMimeMessage* inner) {
+    char* text = g_mime_object_to_string(GMIME_OBJECT(inner), nullptr);
+    std::string out = text ? text : "";
+    g_free(text);
+    return out;
+  }
+
   // Messages parsed from encoded message/rfc822 leaves; kept alive until the walk ends.
   std::vector<GPtr<GMimeMessage>> owned;
 
@@ -321,6 +329,7 @@ struct Walker {
         GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(it.obj));
         if (inner) {
           part.headers = copy_headers(GMIME_OBJECT(inner), limits, msg.problems, it.path);
+          part.body = serialised(inner);
           if (GMimeObject* body = g_mime_message_get_mime_part(inner))
             children.push_back({body, GMIME_IS_MULTIPART(body) ? it.path : child_path(it.path, 0), it.depth + 1});
         }
@@ -331,8 +340,7 @@ struct Walker {
         if (GMimeMessage* inner = encoded_message(part)) {
           part.kind = PartKind::message;
           part.headers = copy_headers(GMIME_OBJECT(inner), limits, msg.problems, it.path);
-          part.body.clear();
-          part.body_is_text = false;
+          part.body_is_text = false;  // body keeps the decoded bytes: the embedded message as sent
           if (GMimeObject* body = g_mime_message_get_mime_part(inner))
             children.push_back({body, GMIME_IS_MULTIPART(body) ? it.path : child_path(it.path, 0), it.depth + 1});
         }

@@ -227,7 +227,80 @@ void load_urls(const std::string& file, const toml::table& root, UrlRules& out) 
   }
 }
 
+std::regex compile(const std::string& file, const toml::node& where_, const std::string& pattern) {
+  try {
+    return std::regex(pattern, std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+  } catch (const std::regex_error& e) {
+    fail(file, where_, "bad pattern \"" + pattern + "\": " + e.what());
+  }
+}
+
+Stage require_stage(const std::string& file, const toml::table& t) {
+  std::string v = require_string(file, t, "stage");
+  auto st = parse_stage(v);
+  if (!st) fail(file, t, "unknown stage \"" + v + "\"");
+  return *st;
+}
+
+const toml::array& tables(const std::string& file, const toml::table& root, std::string_view key) {
+  const toml::array* a = root[key].as_array();
+  if (!a) throw RulesError(file + ":1: expected [[" + std::string(key) + "]] tables");
+  for (const auto& n : *a)
+    if (!n.is_table()) fail(file, n, "each [[" + std::string(key) + "]] must be a table");
+  return *a;
+}
+
+void load_bounces(const std::string& file, const toml::table& root, BounceRules& out) {
+  if (const toml::table* names = root["provider_names"].as_table())
+    for (const auto& [k, v] : *names) {
+      if (!v.is_string()) fail(file, v, "provider_names values must be strings");
+      out.provider_names[std::string(k.str())] = std::string(*v.value<std::string>());
+    }
+  for (auto [key, list] : {std::pair{"stage_phrase", &out.stage_phrases}, std::pair{"cause", &out.causes}})
+    for (const auto& n : tables(file, root, key)) {
+      const toml::table& t = *n.as_table();
+      BouncePattern p;
+      p.stage = require_stage(file, t);
+      p.pattern = require_string(file, t, "pattern");
+      p.re = compile(file, t, p.pattern);
+      list->push_back(std::move(p));
+    }
+  for (const auto& n : tables(file, root, "signature")) {
+    const toml::table& t = *n.as_table();
+    BounceSignature s;
+    s.id = require_string(file, t, "id");
+    s.provider = require_string(file, t, "provider");
+    s.meaning = require_string(file, t, "meaning");
+    s.pattern = require_string(file, t, "pattern");
+    s.stage = require_stage(file, t);
+    s.look_at = string_list(file, t, "look_at");
+    s.temporary = t["temporary"].value_or(false);
+    s.match = string_list(file, t, "match");
+    s.no_match = string_list(file, t, "no_match");
+    if (s.match.empty() || s.no_match.empty()) fail(file, t, s.id + ": needs \"match\" and \"no_match\" examples");
+    s.re = compile(file, t, s.pattern);
+    out.signatures.push_back(std::move(s));
+  }
+  for (const auto& n : tables(file, root, "status_hint")) {
+    const toml::table& t = *n.as_table();
+    StatusHint h{require_string(file, t, "status"), require_string(file, t, "pattern"), {}};
+    h.re = compile(file, t, h.pattern);
+    out.status_hints.push_back(std::move(h));
+  }
+  for (const auto& n : tables(file, root, "stage_text")) {
+    const toml::table& t = *n.as_table();
+    out.stage_texts.push_back({require_stage(file, t), require_string(file, t, "phrase"), require_string(file, t, "seen"),
+                               require_string(file, t, "look")});
+  }
+}
+
 }  // namespace
+
+const StageText* BounceRules::text_for(Stage s) const {
+  for (const auto& t : stage_texts)
+    if (t.stage == s) return &t;
+  return nullptr;
+}
 
 bool host_within(std::string_view host, std::string_view suffix) {
   if (host == suffix) return true;
@@ -243,7 +316,8 @@ const Provider* provider_for_mx(const std::vector<Provider>& providers, const st
 
 const std::vector<std::string>& rule_file_names() {
   static const std::vector<std::string> names{"findings.toml", "headers.toml", "rdns.toml", "blocklists.toml",
-                                              "providers.toml", "ip_ranges.toml", "urls.toml"};
+                                              "providers.toml", "ip_ranges.toml", "urls.toml",
+                                              "bounces.toml"};
   return names;
 }
 
@@ -265,6 +339,7 @@ Rules Rules::from_files(const std::vector<std::pair<std::string, std::string>>& 
     else if (wanted == "providers.toml") load_providers(it->first, root, rules.providers_);
     else if (wanted == "ip_ranges.toml") load_ip_ranges(it->first, root, rules.ip_ranges_);
     else if (wanted == "urls.toml") load_urls(it->first, root, rules.urls_);
+    else if (wanted == "bounces.toml") load_bounces(it->first, root, rules.bounces_);
   }
   return rules;
 }

@@ -2,6 +2,7 @@
 // loaded from the TOML files in rules/. Embedded in the binary; `--rules DIR` replaces them.
 #pragma once
 #include <map>
+#include <regex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -95,6 +96,38 @@ struct UrlRules {
 // True when `host` is `suffix` or a subdomain of it (both lower case).
 bool host_within(std::string_view host, std::string_view suffix);
 
+// Bounce knowledge: rules/bounces.toml. Patterns are ECMAScript regular expressions, case-insensitive.
+struct BouncePattern {
+  Stage stage = Stage::end_of_data;
+  std::string pattern;
+  std::regex re;
+};
+struct BounceSignature {
+  std::string id, provider, meaning, pattern;
+  Stage stage = Stage::end_of_data;  // where the cause lies
+  std::vector<std::string> look_at;  // finding ids
+  bool temporary = false;
+  std::vector<std::string> match, no_match;
+  std::regex re;
+};
+struct StatusHint {
+  std::string status, pattern;
+  std::regex re;
+};
+struct StageText {
+  Stage stage = Stage::end_of_data;
+  std::string phrase, seen, look;
+};
+struct BounceRules {
+  std::vector<BouncePattern> stage_phrases;  // the sending MTA states the stage
+  std::vector<BouncePattern> causes;         // the reply names an earlier cause
+  std::vector<BounceSignature> signatures;
+  std::vector<StatusHint> status_hints;
+  std::vector<StageText> stage_texts;
+  std::map<std::string, std::string> provider_names;  // id -> name for people
+  const StageText* text_for(Stage s) const;
+};
+
 class Rules {
  public:
   // The rules compiled into the binary.
@@ -112,6 +145,7 @@ class Rules {
   const std::vector<Provider>& providers() const { return providers_; }
   const std::vector<IpRange>& ip_ranges() const { return ip_ranges_; }
   const UrlRules& urls() const { return urls_; }
+  const BounceRules& bounces() const { return bounces_; }
 
  private:
   std::map<std::string, FindingText, std::less<>> findings_;
@@ -121,6 +155,7 @@ class Rules {
   std::vector<Provider> providers_;
   std::vector<IpRange> ip_ranges_;
   UrlRules urls_;
+  BounceRules bounces_;
 };
 
 // Names of the rules files the loader expects.
