@@ -50,7 +50,7 @@ std::string joined(const std::vector<std::string>& v) {
 std::vector<Finding> run_uri(const Context& ctx) {
   std::vector<Finding> out;
   // Distinct hosts in order of first appearance, each with the first record naming it.
-  std::vector<std::string> hosts, ips;
+  std::vector<std::string> hosts, ips, linked;
   std::map<std::string, const urls::Url*> first;
   std::vector<const urls::Url*> shorteners, literals, mismatched, obfuscated;
   // Body URLs first, so a finding points at the link a reader sees rather than at a header.
@@ -72,6 +72,8 @@ std::vector<Finding> run_uri(const Context& ctx) {
       if (ips.size() < kMaxIps) ips.push_back(u.host);
     } else if (hosts.size() < kMaxHosts) {
       hosts.push_back(u.host);
+      // Existence is asked of links only: header addresses have their own checks (sender, from_domain).
+      if (!u.source.starts_with("header:")) linked.push_back(u.host);
     }
     if (!u.domain.empty() && !first.count(u.domain)) first[u.domain] = &u;
   }
@@ -90,7 +92,7 @@ std::vector<Finding> run_uri(const Context& ctx) {
   auto domain_lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
   auto ip_lists = dns::active_lists(ctx.rules, true, ctx.options.blocklist_keys);
   std::vector<std::shared_future<dns::Answer>> existence;
-  for (const auto& h : hosts) existence.push_back(ctx.dns.lookup_async(h, dns::RRType::A));
+  for (const auto& h : linked) existence.push_back(ctx.dns.lookup_async(h, dns::RRType::A));
   std::vector<dns::ListResult> results = dns::query_domain_lists(ctx.dns, domain_lists, hosts);
   for (const auto& ip : ips)
     if (auto addr = dns::parse_ip(ip))

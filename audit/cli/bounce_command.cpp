@@ -107,14 +107,16 @@ int run(const BounceOptions& o) {
       AuditSettings settings{*rules, dns->resolver(), checks::registry(), o.limits, {}};
       RawMessage raw{original_source, 0, b.original, ""};
       Report r = audit_message(std::move(raw), env, settings);
+      WriterOptions audit_wo = wo;
       for (const auto& rc : b.recipients)
         if (rc.cause_stage) {
           order_by_stage(r, *rc.cause_stage);
+          audit_wo.first_stage = rc.cause_stage;
           break;
         }
-      j["audit"] = report_json(r, wo);
-      text += "\nAudit of the original message, "
-              "the stage the bounce points at first:\n\n" + report_text(r, wo);
+      j["audit"] = report_json(r, audit_wo);
+      text += "\nAudit of the original message, with the context the bounce reveals; the stage it points at "
+              "comes first:\n\n" + report_text(r, audit_wo);
     } else if (o.audit) {
       text += "  --audit: the bounce carries no original message to audit\n";
       j["audit"] = nullptr;

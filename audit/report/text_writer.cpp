@@ -103,7 +103,12 @@ std::string report_text(const Report& r, const WriterOptions& o) {
   for (const auto& rc : r.context.rcpt) ctx += " rcpt <" + rc + ">";
   if (!ctx.empty()) out << "      Context:" << ctx << "\n";
 
-  for (Stage stage : all_stages) {
+  // Stages in SMTP order, or the stage a bounce points at first (bounce --audit).
+  std::vector<Stage> stages(all_stages.begin(), all_stages.end());
+  if (o.first_stage) {
+    std::stable_partition(stages.begin(), stages.end(), [&](Stage x) { return x == *o.first_stage; });
+  }
+  for (Stage stage : stages) {
     bool header_done = false;
     for (const auto& f : r.findings) {
       if (f.stage != stage) continue;

@@ -16,6 +16,7 @@ struct WriterOptions {
   std::string version;            // tool version
   std::vector<std::pair<std::string, Stage>> checks;  // every check id and stage, in registry order (junit)
   std::optional<Severity> fail_threshold = Severity::error;  // --fail-on; nullopt for "never"
+  std::optional<Stage> first_stage;  // text: show this stage first (bounce --audit), else SMTP order
 };
 
 // DESIGN.md "JSON report": schema mailaudit-report/1.
