@@ -53,6 +53,18 @@ def main():
         ("--version", ["--version"], None, 0, None),
         ("checks", ["checks"], None, 0, None),
         ("--output", ["check", "fixtures/messages/newsletter.eml", "--format", "json", "--output", str(out)] + OFFLINE, None, 0, None),
+        ("urls", ["urls", "fixtures/messages/links.eml"], None, 0, None),
+        ("urls: missing file", ["urls", str(tmp / "nope.eml")], None, 2, "nope.eml: No such file"),
+        ("urls: binary file", ["urls", "/bin/sh"], None, 2, "/bin/sh: binary data"),
+        ("urls: bad --format", ["urls", "--format", "xml", "fixtures/messages/links.eml"], None, 2, "mailaudit:"),
+        ("urls: mbox with a broken message", ["urls", "fixtures/messages/campaign.mbox"], None, 2, "campaign.mbox#1"),
+        ("bounce", ["bounce", "fixtures/bounces/aol-end-of-data.eml"], None, 0, None),
+        ("bounce: pasted line on stdin", ["bounce", "-"], b"550 5.7.1 blocked using zen.spamhaus.org\n", 0, None),
+        ("bounce: missing file", ["bounce", str(tmp / "nope.eml")], None, 2, "nope.eml: No such file"),
+        ("bounce: empty file", ["bounce", str(tmp / "empty.eml")], None, 2, "empty.eml: empty file"),
+        ("bounce: binary file", ["bounce", "/bin/sh"], None, 2, "/bin/sh: binary data"),
+        ("bounce: one bad file, the rest go on", ["bounce", str(tmp / "nope.eml"), "fixtures/bounces/exim-client-rejected.eml"],
+         None, 2, "nope.eml"),
     ]
     passed = failed = 0
 
@@ -120,6 +132,19 @@ def main():
 
     p = run(["checks", "--format", "json"])
     ids = [i for c in json.loads(p.stdout) for i in c["finding_ids"]]
+    proc = run(["urls", "fixtures/messages/links.eml", "--format", "json"])
+    doc = json.loads(proc.stdout)
+    check("urls json schema and domains", doc.get("schema") == "mailaudit-urls/1" and "example.org" in doc.get("domains", []),
+          f"got {str(doc)[:200]}")
+    proc = run(["bounce", "fixtures/bounces/pasted-yahoo-tss04.txt", "--format", "json"])
+    doc = json.loads(proc.stdout)
+    r = doc["recipients"][0] if doc.get("recipients") else {}
+    check("bounce json: schema, stage, signature", doc.get("schema") == "mailaudit-bounce/1" and r.get("stage") == "mail"
+          and (r.get("signature") or {}).get("id") == "yahoo-tss04", f"got {str(doc)[:300]}")
+    proc = run(["bounce", "fixtures/bounces/exim-client-rejected.eml", str(tmp / "nope.eml"), "--format", "json"])
+    doc = json.loads(proc.stdout or b"{}")
+    check("bounce: the good file is still reported after a bad one", len(doc.get("bounces", [doc])) == 1 and
+          doc.get("is_bounce") is True, f"got {str(doc)[:200]}")
     check("checks lists finding ids", "headers.date_missing" in ids and "from.null_mx" in ids, f"got {ids[:10]}")
 
     big.unlink()
