@@ -21,6 +21,10 @@ using Args = std::vector<std::pair<std::string, std::string>>;
 // Settings of a run that checks read.
 struct CheckOptions {
   std::map<std::string, std::string> blocklist_keys;  // list id -> key (Spamhaus DQS, Abusix)
+  bool follow_links = false;          // --follow-links: HTTP requests to where the links lead
+  bool allow_private_links = false;   // --allow-private-links: let them reach special-purpose addresses
+  std::string user_agent;             // --user-agent for those requests ("" = a browser-like default)
+  int link_timeout_ms = 5000;         // --link-timeout per request
 };
 
 class Context {

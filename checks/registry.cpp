@@ -55,6 +55,11 @@ const std::vector<Check>& registry() {
        {"uri.clear", "uri.listed", "uri.unusable", "uri.temperror", "uri.not_checked", "uri.shortener",
         "uri.ip_literal", "uri.obfuscated", "uri.display_mismatch", "uri.nxdomain"},
        run_uri},
+      {"links", Stage::end_of_data, "where the links lead: redirects unwrapped offline; with --follow-links each "
+       "chain over HTTP, landing domains on the domain blocklists, broken links, TLS problems",
+       {"links.redirect", "links.redirect_listed", "links.broken", "links.temperror", "links.private", "links.tls",
+        "links.skipped_unsubscribe", "links.not_checked", "links.followed"},
+       run_links},
       {"mime", Stage::end_of_data, "MIME structure: boundaries, transfer encodings, limits",
        {"mime.ok", "mime.malformed"}, run_mime},
   };

@@ -33,6 +33,8 @@ struct CheckOptions {
   std::vector<std::string> blocklist_keys;
   std::string fail_on = "error";
   bool follow_links = false, allow_private_links = false;
+  std::string user_agent;
+  int link_timeout_ms = 5000;
   ParseLimits limits;
 };
 
@@ -103,6 +105,10 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     return 2;
   }
   AuditSettings settings{*rules, dns->resolver(), checks::registry(), o.limits, {}};
+  settings.options.follow_links = o.follow_links;
+  settings.options.allow_private_links = o.allow_private_links;
+  settings.options.user_agent = o.user_agent;
+  settings.options.link_timeout_ms = o.link_timeout_ms;
   for (const auto& spec : o.blocklist_keys) {
     auto eq = spec.find('=');
     std::string id = spec.substr(0, eq);
@@ -200,6 +206,9 @@ std::function<int()> add_check_command(CLI::App& app) {
       ->check(CLI::IsMember({"error", "warning", "never"}));
   cmd->add_flag("--follow-links", o->follow_links, "follow redirect chains of links (HTTP requests)");
   cmd->add_flag("--allow-private-links", o->allow_private_links, "let --follow-links reach private addresses");
+  cmd->add_option("--user-agent", o->user_agent, "User-Agent for --follow-links (default: a browser's)");
+  cmd->add_option("--link-timeout", o->link_timeout_ms, "--follow-links timeout per request, milliseconds")
+      ->check(CLI::Range(100, 60000))->capture_default_str();
   cmd->add_option("--max-size", o->limits.max_message_bytes, "largest message in bytes")->capture_default_str();
   cmd->add_option("--max-depth", o->limits.max_depth, "deepest MIME nesting examined")->capture_default_str();
   cmd->add_option("--max-parts", o->limits.max_parts, "most MIME parts examined")->capture_default_str();
