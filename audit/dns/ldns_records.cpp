@@ -1,5 +1,7 @@
 #include "dns/ldns_records.hpp"
 
+#include <cctype>
+
 #include <cstdlib>
 
 #include "dns/names.hpp"
@@ -32,7 +34,33 @@ bool modelled(ldns_rr_type t) {
 
 }  // namespace
 
-std::string name_from_rdf(const ldns_rdf* rdf) { return normalise_name(rdf_text(rdf)); }
+// ldns writes odd octets of a name as \DDD or \X; names are compared as the octets they are (a query for
+// "a b.example" must find the zone's "a\032b.example"). An escaped dot stays escaped: it is inside a label.
+std::string unescape_name(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 >= s.size()) {
+      out += s[i];
+      continue;
+    }
+    if (i + 3 < s.size() + 0 && std::isdigit(static_cast<unsigned char>(s[i + 1])) && std::isdigit(static_cast<unsigned char>(s[i + 2])) &&
+        std::isdigit(static_cast<unsigned char>(s[i + 3]))) {
+      int v = (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+      if (v != '.' && v < 256) {
+        out += static_cast<char>(v);
+        i += 3;
+        continue;
+      }
+    } else if (s[i + 1] != '.') {
+      out += s[++i];
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+std::string name_from_rdf(const ldns_rdf* rdf) { return normalise_name(unescape_name(rdf_text(rdf))); }
 
 std::optional<Record> record_from_ldns(const ldns_rr* rr) {
   ldns_rr_type t = ldns_rr_get_type(rr);
