@@ -14,6 +14,8 @@ std::vector<Finding> run_mime(const Context& ctx);
 std::vector<Finding> run_dnsbl(const Context& ctx);
 std::vector<Finding> run_domain_lists(const Context& ctx);
 std::vector<Finding> run_uri(const Context& ctx);
+std::vector<Finding> run_spf(const Context& ctx);
+std::vector<Finding> run_spf_helo(const Context& ctx);
 std::vector<Finding> run_links(const Context& ctx);
 std::vector<Finding> run_rcpt(const Context& ctx);
 std::vector<Finding> run_rdns(const Context& ctx);

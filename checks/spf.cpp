@@ -1,0 +1,79 @@
+// Checks "spf" and "spf_helo": SPF (RFC 7208) for the MAIL FROM identity (the HELO identity when the envelope
+// sender is null) and for the HELO identity, evaluated with audit/auth; the evidence is the path taken.
+#include "auth/spf.hpp"
+#include "checks.hpp"
+#include "message/envelope_address.hpp"
+
+namespace mailaudit::checks {
+
+namespace {
+
+constexpr int kNearLimit = 8;
+
+std::string path_text(const auth::SpfOutcome& o) {
+  std::string s;
+  for (const auto& p : o.path) s += (s.empty() ? "" : "; ") + p;
+  return s;
+}
+
+std::vector<Finding> report(const Context& ctx, const std::string& prefix, const std::string& identity,
+                            const auth::SpfRequest& req) {
+  auth::SpfOutcome o = auth::check_host(ctx.dns, req);
+  std::string result(auth::to_string(o.result));
+  Args args{{"identity", identity},
+            {"domain", o.domain},
+            {"ip", req.ip.to_string()},
+            {"record", o.record.empty() ? "(none)" : o.record},
+            {"mechanism", o.mechanism},
+            {"lookups", std::to_string(o.lookups)},
+            {"problem", o.problem},
+            {"path", path_text(o)},
+            {"explanation", o.explanation.empty() ? "" : " Its explanation: \"" + o.explanation + "\"."}};
+  std::vector<Finding> out;
+  Finding f = ctx.make(prefix + "." + result, args);
+  f.evidence = o.evidence;
+  out.push_back(std::move(f));
+  if (o.lookups >= kNearLimit && o.result != auth::SpfResult::permerror)
+    out.push_back(ctx.make(prefix + ".lookups_near_limit", args));
+  return out;
+}
+
+}  // namespace
+
+std::vector<Finding> run_spf(const Context& ctx) {
+  auto ip = dns::parse_ip(*ctx.envelope.ip);
+  if (!ip) return {};
+  auth::SpfRequest req;
+  req.ip = *ip;
+  req.helo = ctx.envelope.helo.value_or("");
+  const std::string& from = *ctx.envelope.mail_from;
+  if (from.empty()) {
+    // The null sender (bounces): RFC 7208 §2.4 checks postmaster@<HELO name> instead.
+    if (req.helo.empty()) return {ctx.make("spf.none", {{"identity", "the null sender (and no --helo)"}, {"domain", "-"},
+                                                        {"ip", req.ip.to_string()}, {"record", "(none)"}, {"mechanism", ""},
+                                                        {"lookups", "0"}, {"problem", "no HELO name to check"},
+                                                        {"path", ""}, {"explanation", ""}})};
+    req.domain = req.helo;
+    req.sender = "postmaster@" + req.helo;
+    return report(ctx, "spf", "the null sender, checked as postmaster@" + req.helo, req);
+  }
+  EnvelopeAddress a = parse_envelope_address(from);
+  if (!a.problem.empty() || a.domain.empty() || a.domain.front() == '[') return {};
+  req.domain = a.domain;
+  req.sender = from;
+  return report(ctx, "spf", "MAIL FROM " + from, req);
+}
+
+std::vector<Finding> run_spf_helo(const Context& ctx) {
+  auto ip = dns::parse_ip(*ctx.envelope.ip);
+  const std::string& helo = *ctx.envelope.helo;
+  if (!ip || helo.empty() || helo.front() == '[' || dns::parse_ip(helo)) return {};
+  auth::SpfRequest req;
+  req.ip = *ip;
+  req.helo = helo;
+  req.domain = helo;
+  req.sender = "postmaster@" + helo;
+  return report(ctx, "spf_helo", "HELO " + helo, req);
+}
+
+}  // namespace mailaudit::checks
