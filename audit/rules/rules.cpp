@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
@@ -294,6 +295,18 @@ void load_bounces(const std::string& file, const toml::table& root, BounceRules&
   }
 }
 
+void load_bulk(const std::string& file, const toml::table& root, std::vector<BulkProvider>& out) {
+  static const std::set<std::string> known = {"spf", "dkim", "dmarc", "alignment", "fcrdns", "one_click", "rfc5322"};
+  for (const auto& n : tables(file, root, "provider")) {
+    const toml::table& t = *n.as_table();
+    BulkProvider p{require_string(file, t, "id"), require_string(file, t, "name"), require_string(file, t, "reference"),
+                   string_list(file, t, "requires")};
+    for (const auto& r : p.requires_)
+      if (!known.count(r)) fail(file, t, p.id + ": unknown requirement \"" + r + "\"");
+    out.push_back(std::move(p));
+  }
+}
+
 }  // namespace
 
 const StageText* BounceRules::text_for(Stage s) const {
@@ -317,7 +330,7 @@ const Provider* provider_for_mx(const std::vector<Provider>& providers, const st
 const std::vector<std::string>& rule_file_names() {
   static const std::vector<std::string> names{"findings.toml", "headers.toml", "rdns.toml", "blocklists.toml",
                                               "providers.toml", "ip_ranges.toml", "urls.toml",
-                                              "bounces.toml"};
+                                              "bounces.toml", "bulk.toml"};
   return names;
 }
 
@@ -340,6 +353,7 @@ Rules Rules::from_files(const std::vector<std::pair<std::string, std::string>>& 
     else if (wanted == "ip_ranges.toml") load_ip_ranges(it->first, root, rules.ip_ranges_);
     else if (wanted == "urls.toml") load_urls(it->first, root, rules.urls_);
     else if (wanted == "bounces.toml") load_bounces(it->first, root, rules.bounces_);
+    else if (wanted == "bulk.toml") load_bulk(it->first, root, rules.bulk_);
   }
   return rules;
 }

@@ -128,6 +128,12 @@ struct BounceRules {
   const StageText* text_for(Stage s) const;
 };
 
+// A mailbox provider's bulk-sender requirements: rules/bulk.toml.
+struct BulkProvider {
+  std::string id, name, reference;
+  std::vector<std::string> requires_;
+};
+
 class Rules {
  public:
   // The rules compiled into the binary.
@@ -146,6 +152,7 @@ class Rules {
   const std::vector<IpRange>& ip_ranges() const { return ip_ranges_; }
   const UrlRules& urls() const { return urls_; }
   const BounceRules& bounces() const { return bounces_; }
+  const std::vector<BulkProvider>& bulk() const { return bulk_; }
 
  private:
   std::map<std::string, FindingText, std::less<>> findings_;
@@ -156,6 +163,7 @@ class Rules {
   std::vector<IpRange> ip_ranges_;
   UrlRules urls_;
   BounceRules bounces_;
+  std::vector<BulkProvider> bulk_;
 };
 
 // Names of the rules files the loader expects.

@@ -1,0 +1,24 @@
+// What the authentication checks (dkim, dmarc, unsubscribe, bulk) share: the From domain, DKIM results and,
+// when the context allows, SPF of the MAIL FROM identity. Each check computes them again (DNS answers come
+// from the run's cache), so checks stay independent.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/dkim.hpp"
+#include "auth/spf.hpp"
+#include "check.hpp"
+
+namespace mailaudit::checks {
+
+struct AuthInputs {
+  std::string from_domain;
+  std::vector<auth::DkimSignature> dkim;
+  std::optional<auth::SpfOutcome> spf;  // set when --ip and --mail-from are given
+  std::string spf_domain;               // the MAIL FROM domain (the HELO name for the null sender)
+};
+
+AuthInputs auth_inputs(const Context& ctx, bool with_spf);
+
+}  // namespace mailaudit::checks

@@ -1,0 +1,95 @@
+// Check "bulk": per mailbox provider (rules/bulk.toml), which of its published bulk-sender requirements this
+// message meets: SPF, DKIM, DMARC, alignment, forward-confirmed reverse DNS, one-click unsubscribe, RFC 5322.
+#include <algorithm>
+
+#include "auth/dmarc.hpp"
+#include "auth_inputs.hpp"
+#include "checks.hpp"
+#include "message/rfc5322.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit::checks {
+
+namespace {
+
+enum class Holds { yes, no, unknown };
+
+Holds fcrdns(const Context& ctx) {
+  if (!ctx.envelope.ip) return Holds::unknown;
+  auto ip = dns::parse_ip(*ctx.envelope.ip);
+  if (!ip) return Holds::unknown;
+  dns::Answer ptr = ctx.dns.lookup(dns::reverse_name(*ip), dns::RRType::PTR);
+  if (ptr.unknown()) return Holds::unknown;
+  for (const auto& r : ptr.records) {
+    dns::Answer fwd = ctx.dns.lookup(r.value, ip->v6 ? dns::RRType::AAAA : dns::RRType::A);
+    if (dns::holds_address(fwd, *ip)) return Holds::yes;
+  }
+  return Holds::no;
+}
+
+bool rfc5322_ok(const Message& m) {
+  auto froms = m.fields("From");
+  if (froms.size() != 1) return false;
+  auto list = rfc5322::parse_addresses(froms.front()->raw_value);
+  if (list.mailboxes.size() != 1 || !rfc5322::mailbox_problem(list.mailboxes.front()).empty()) return false;
+  const HeaderField* date = m.field("Date");
+  const HeaderField* mid = m.field("Message-ID");
+  return date && rfc5322::parse_date(date->value).when && mid && rfc5322::msg_id_problem(mid->value).empty();
+}
+
+bool one_click(const Message& m, const std::vector<auth::DkimSignature>& dkim) {
+  const HeaderField* lu = m.field("List-Unsubscribe");
+  const HeaderField* post = m.field("List-Unsubscribe-Post");
+  if (!lu || !post || text::trim(post->value) != "List-Unsubscribe=One-Click" ||
+      text::lower(lu->value).find("<https://") == std::string::npos)
+    return false;
+  return std::any_of(dkim.begin(), dkim.end(), [](const auth::DkimSignature& s) {
+    auto has = [&](const char* h) { return std::find(s.signed_headers.begin(), s.signed_headers.end(), h) != s.signed_headers.end(); };
+    return s.result == auth::DkimResult::pass && has("list-unsubscribe") && has("list-unsubscribe-post");
+  });
+}
+
+}  // namespace
+
+std::vector<Finding> run_bulk(const Context& ctx) {
+  AuthInputs in = auth_inputs(ctx, true);
+  if (in.from_domain.empty()) return {};
+  auth::DmarcOutcome dm = auth::evaluate_dmarc(ctx.dns, in.from_domain, in.spf ? &*in.spf : nullptr, in.spf_domain, in.dkim);
+  bool dkim_pass = std::any_of(in.dkim.begin(), in.dkim.end(), [](const auth::DkimSignature& s) { return s.result == auth::DkimResult::pass; });
+  auto holds = [&](const std::string& req) -> Holds {
+    if (req == "spf") return !in.spf ? Holds::unknown : in.spf->result == auth::SpfResult::pass ? Holds::yes : Holds::no;
+    if (req == "dkim") return dkim_pass ? Holds::yes : Holds::no;
+    if (req == "dmarc") return dm.result == "temperror" ? Holds::unknown : (dm.result == "pass" || dm.result == "fail") ? Holds::yes : Holds::no;
+    if (req == "alignment") return dm.result == "pass" ? Holds::yes : (dm.result == "fail" && !in.spf && !dkim_pass) ? Holds::unknown
+                                   : dm.result == "temperror" ? Holds::unknown : Holds::no;
+    if (req == "fcrdns") return fcrdns(ctx);
+    if (req == "one_click") return one_click(ctx.message, in.dkim) ? Holds::yes : Holds::no;
+    if (req == "rfc5322") return rfc5322_ok(ctx.message) ? Holds::yes : Holds::no;
+    return Holds::unknown;
+  };
+  static const std::map<std::string, std::string> names = {
+      {"spf", "SPF pass"}, {"dkim", "DKIM pass"}, {"dmarc", "a DMARC record"}, {"alignment", "DMARC alignment"},
+      {"fcrdns", "forward-confirmed reverse DNS"}, {"one_click", "one-click unsubscribe"}, {"rfc5322", "RFC 5322 headers"}};
+  std::vector<Finding> out;
+  for (const auto& p : ctx.rules.bulk()) {
+    std::string ok, bad, unknown;
+    std::size_t met = 0;
+    for (const auto& r : p.requires_) {
+      Holds h = holds(r);
+      std::string& list = h == Holds::yes ? ok : h == Holds::no ? bad : unknown;
+      list += (list.empty() ? "" : ", ") + names.at(r);
+      met += h == Holds::yes;
+    }
+    Args args{{"provider", p.name}, {"met", std::to_string(met)}, {"total", std::to_string(p.requires_.size())},
+              {"holds", ok.empty() ? "none" : ok}, {"fails", bad.empty() ? "none" : bad},
+              {"unknown", unknown.empty() ? "" : " Not checked (needs more context or DNS): " + unknown + "."},
+              {"reference", p.reference}};
+    Finding f = ctx.make("bulk.requirements", args);
+    f.severity = !bad.empty() ? Severity::warning : !unknown.empty() ? Severity::info : Severity::pass;
+    f.references.push_back(p.reference);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace mailaudit::checks

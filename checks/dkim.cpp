@@ -1,0 +1,84 @@
+// Check "dkim": every DKIM-Signature verified (audit/auth), with d=, s=, algorithm and result as evidence, and
+// what makes a signature break in transit (l=, headers not over-signed, lines relays rewrite).
+#include <algorithm>
+#include <ctime>
+
+#include "auth/dkim.hpp"
+#include "checks.hpp"
+#include "util/text.hpp"
+
+namespace mailaudit::checks {
+
+namespace {
+
+Args signature_args(const auth::DkimSignature& s) {
+  return {{"domain", s.domain.empty() ? "?" : s.domain},
+          {"selector", s.selector.empty() ? "?" : s.selector},
+          {"algorithm", s.algorithm.empty() ? "?" : s.algorithm},
+          {"bits", s.key_bits ? std::to_string(s.key_bits) + "-bit " : ""},
+          {"reason", s.reason},
+          {"canonicalization", s.canonicalization}};
+}
+
+// Fragility: what relays and list software change that breaks this signature.
+std::vector<std::string> fragilities(const auth::DkimSignature& s, const auth::RawParts& parts) {
+  std::vector<std::string> out;
+  if (s.body_length) out.push_back("l= signs only the first " + std::to_string(*s.body_length) + " body bytes: anything appended passes");
+  for (std::string name : {"from", "subject", "list-unsubscribe"}) {
+    std::size_t present = 0;
+    for (const auto& h : parts.headers)
+      if (text::iequals(h.name, name)) ++present;
+    if (present == 0 && name != "from") continue;
+    auto listed = static_cast<std::size_t>(std::count(s.signed_headers.begin(), s.signed_headers.end(), name));
+    if (listed <= present) out.push_back(name + " is not over-signed: a second " + name + " field can be added without breaking the signature");
+  }
+  bool long_line = false, trailing = false;
+  std::string_view body = parts.body;
+  for (std::size_t i = 0; i < body.size();) {
+    std::size_t nl = body.find("\r\n", i);
+    std::size_t end = nl == std::string_view::npos ? body.size() : nl;
+    if (end - i > 998) long_line = true;
+    if (end > i && (body[end - 1] == ' ' || body[end - 1] == '\t')) trailing = true;
+    if (nl == std::string_view::npos) break;
+    i = nl + 2;
+  }
+  if (long_line) out.push_back("body lines over 998 octets: relays wrap them and the body hash breaks");
+  if (trailing && s.canonicalization.ends_with("simple"))
+    out.push_back("lines with trailing whitespace under simple body canonicalization: relays strip it and the body hash breaks");
+  return out;
+}
+
+}  // namespace
+
+std::vector<Finding> run_dkim(const Context& ctx) {
+  std::vector<Finding> out;
+  auto sigs = auth::verify_dkim(ctx.message, ctx.dns, std::time(nullptr));
+  if (sigs.empty()) return {ctx.make("dkim.none")};
+  auth::RawParts parts = auth::split_raw(ctx.message.raw);
+  for (const auto& s : sigs) {
+    Args args = signature_args(s);
+    std::string id = s.kind == "pass" ? "dkim.pass" : s.kind == "key_missing" ? "dkim.key_missing"
+                   : (s.kind == "key_invalid" || s.kind == "key_revoked") ? "dkim.key_invalid"
+                   : s.kind == "key_weak" ? "dkim.key_weak" : s.kind == "expired" ? "dkim.expired"
+                   : s.kind == "temperror" ? "dkim.temperror" : "dkim.fail";
+    Finding f = ctx.make(id, args);
+    f.evidence = s.evidence;
+    out.push_back(std::move(f));
+    if (s.result == auth::DkimResult::pass) {
+      if (s.key_bits && s.key_bits < 2048) out.push_back(ctx.make("dkim.key_short", args));
+      if (s.weak_hash) out.push_back(ctx.make("dkim.sha1", args));
+      if (s.testing) out.push_back(ctx.make("dkim.testing", args));
+      auto frag = fragilities(s, parts);
+      if (!frag.empty()) {
+        Args a = args;
+        std::string list;
+        for (const auto& x : frag) list += (list.empty() ? "" : "; ") + x;
+        a.emplace_back("problems", list);
+        out.push_back(ctx.make("dkim.fragile", a));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace mailaudit::checks
