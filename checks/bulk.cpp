@@ -59,9 +59,11 @@ std::vector<Finding> run_bulk(const Context& ctx) {
   auto holds = [&](const std::string& req) -> Holds {
     if (req == "spf") return !in.spf ? Holds::unknown : in.spf->result == auth::SpfResult::pass ? Holds::yes : Holds::no;
     if (req == "dkim") return dkim_pass ? Holds::yes : Holds::no;
-    if (req == "dmarc") return dm.result == "temperror" ? Holds::unknown : (dm.result == "pass" || dm.result == "fail") ? Holds::yes : Holds::no;
-    if (req == "alignment") return dm.result == "pass" ? Holds::yes : (dm.result == "fail" && !in.spf && !dkim_pass) ? Holds::unknown
-                                   : dm.result == "temperror" ? Holds::unknown : Holds::no;
+    if (req == "dmarc")
+      return dm.result == "temperror" ? Holds::unknown
+             : (dm.result == "pass" || dm.result == "fail" || dm.result == "not_checked") ? Holds::yes : Holds::no;
+    if (req == "alignment")
+      return dm.result == "pass" ? Holds::yes : (dm.result == "not_checked" || dm.result == "temperror") ? Holds::unknown : Holds::no;
     if (req == "fcrdns") return fcrdns(ctx);
     if (req == "one_click") return one_click(ctx.message, in.dkim) ? Holds::yes : Holds::no;
     if (req == "rfc5322") return rfc5322_ok(ctx.message) ? Holds::yes : Holds::no;

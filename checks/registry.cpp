@@ -59,7 +59,7 @@ const std::vector<Check>& registry() {
        run_dkim},
       {"dmarc", Stage::end_of_data, "the From domain's DMARC record (both discovery methods), alignment, applied policy",
        {"dmarc.pass", "dmarc.fail", "dmarc.none", "dmarc.policy_none", "dmarc.invalid", "dmarc.temperror",
-        "dmarc.discovery_differs"},
+        "dmarc.discovery_differs", "dmarc.not_checked"},
        run_dmarc},
       {"unsubscribe", Stage::end_of_data, "one-click unsubscribe (RFC 8058): https List-Unsubscribe, Post header, DKIM-signed",
        {"unsubscribe.ok", "unsubscribe.missing", "unsubscribe.one_click_missing", "unsubscribe.not_signed"},

@@ -155,7 +155,8 @@ DmarcOutcome evaluate_dmarc(dns::Resolver& dns, const std::string& from_domain, 
       o.aligned_by = (o.aligned_by.empty() ? "" : o.aligned_by + " and ") + "DKIM d=" + s.domain;
       break;
     }
-  o.result = (o.spf_aligned || o.dkim_aligned) ? "pass" : "fail";
+  // Without SPF (no sending context) and no aligned DKIM pass, the verdict hangs on SPF: unknown, not fail.
+  o.result = (o.spf_aligned || o.dkim_aligned) ? "pass" : spf ? "fail" : "not_checked";
   // The policy that applies: p for the domain itself; sp for subdomains; np for subdomains that do not exist.
   o.policy = rec.p;
   o.policy_tag = "p";

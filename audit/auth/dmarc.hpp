@@ -39,7 +39,7 @@ struct DmarcOutcome {
   std::string from_domain;
   Discovery discovery;
   std::string tree_domain;  // where the tree walk found its record ("" = none); differs_note when it differs
-  std::string result;       // "pass", "fail", "none", "invalid", "temperror"
+  std::string result;       // "pass", "fail", "none", "invalid", "temperror", "not_checked" (only SPF could pass)
   bool spf_aligned = false, dkim_aligned = false;
   std::string aligned_by;   // "SPF (example.com)", "DKIM d=example.com"
   std::string policy;       // the one that applies: none, quarantine, reject
