@@ -20,9 +20,21 @@ Args signature_args(const auth::DkimSignature& s) {
           {"canonicalization", s.canonicalization}};
 }
 
+// Bare CR, or bare LF mixed with CRLF: relays normalise them to CRLF, changing what was signed. (A file with
+// LF-only lines stands for the CRLF message on the wire and is not counted.)
+bool bare_line_ends(std::string_view raw) {
+  std::size_t crlf = 0, bare_lf = 0, bare_cr = 0;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\r') (i + 1 < raw.size() && raw[i + 1] == '\n') ? ++crlf : ++bare_cr;
+    else if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) ++bare_lf;
+  }
+  return bare_cr > 0 || (bare_lf > 0 && crlf > 0);
+}
+
 // Fragility: what relays and list software change that breaks this signature.
-std::vector<std::string> fragilities(const auth::DkimSignature& s, const auth::RawParts& parts) {
+std::vector<std::string> fragilities(const auth::DkimSignature& s, const auth::RawParts& parts, std::string_view raw) {
   std::vector<std::string> out;
+  if (bare_line_ends(raw)) out.push_back("bare CR or LF characters: relays turn them into CRLF and the hashes break");
   if (s.body_length) out.push_back("l= signs only the first " + std::to_string(*s.body_length) + " body bytes: anything appended passes");
   for (std::string name : {"from", "subject", "list-unsubscribe"}) {
     std::size_t present = 0;
@@ -68,7 +80,7 @@ std::vector<Finding> run_dkim(const Context& ctx) {
       if (s.key_bits && s.key_bits < 2048) out.push_back(ctx.make("dkim.key_short", args));
       if (s.weak_hash) out.push_back(ctx.make("dkim.sha1", args));
       if (s.testing) out.push_back(ctx.make("dkim.testing", args));
-      auto frag = fragilities(s, parts);
+      auto frag = fragilities(s, parts, ctx.message.raw);
       if (!frag.empty()) {
         Args a = args;
         std::string list;

@@ -115,7 +115,8 @@ const std::string kMessage = test::crlf(
     "Date: Fri, 27 Nov 2026 09:00:00 +0000\nMessage-ID: <1@example.com>\n"
     "List-Unsubscribe: <https://example.com/u/1>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n\n"
     "Hello reader,\n\nour offers: https://example.com/offers\n");
-const std::string kSigned = "from:to:subject:date:message-id:list-unsubscribe:list-unsubscribe-post:from:subject";
+const std::string kSigned =
+    "from:to:subject:date:message-id:list-unsubscribe:list-unsubscribe-post:from:subject:list-unsubscribe";
 
 }  // namespace
 
@@ -248,4 +249,37 @@ TEST_CASE("DMARC evaluation: discovery, alignment, sp/np, public suffixes", "[un
   auth::Discovery tree = auth::discover_tree(*uk, "a.b.news.example.co.uk");
   REQUIRE(tree.record);
   CHECK(tree.record->domain == "example.co.uk");
+}
+
+TEST_CASE("the dkim check: pass, fragility, and no signature", "[unit]") {
+  Pkey rsa = generate(EVP_PKEY_RSA, 2048);
+  auto dns = zone("example.com", "rsa._domainkey IN TXT" + quoted_txt("v=DKIM1; k=rsa; p=" + public_key_b64(rsa.get())) + "\n");
+  struct Row {
+    const char* label;
+    std::string message;
+    const char* want_id;
+    const char* want_text;  // in the detail of want_id
+  };
+  std::string fragile = sign(kMessage, rsa.get(), "example.com", "rsa", "from:to:subject:date:message-id:from");
+  std::string solid = sign(kMessage, rsa.get(), "example.com", "rsa", kSigned);
+  const Row rows[] = {
+      {"Subject not over-signed", fragile, "dkim.fragile", "subject is not over-signed"},
+      {"list-unsubscribe not signed at all", fragile, "dkim.fragile", "list-unsubscribe is not over-signed"},
+      {"well signed", solid, "dkim.pass", "rsa._domainkey.example.com"},
+      {"no signature", kMessage, "dkim.none", "DKIM"},
+  };
+  for (const auto& r : rows) {
+    Report rep = test::audit_text(r.message, Envelope{}, *dns);
+    const Finding* f = nullptr;
+    for (const auto& x : rep.findings)
+      if (x.id == r.want_id) f = &x;
+    INFO(r.label << ": findings " << test::join(test::ids_of(rep, "dkim")) << ", want " << r.want_id);
+    REQUIRE(f);
+    INFO("detail: " << f->detail);
+    CHECK((f->detail.find(r.want_text) != std::string::npos || f->title.find(r.want_text) != std::string::npos));
+  }
+  Report solid_report = test::audit_text(solid, Envelope{}, *dns);
+  INFO("over-signed From, Subject and List-Unsubscribe: not fragile; got " << test::join(test::ids_of(solid_report, "dkim")));
+  CHECK_FALSE(test::has_finding(solid_report, "dkim.fragile"));
+  CHECK(test::has_finding(solid_report, "unsubscribe.ok"));
 }
