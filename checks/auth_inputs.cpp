@@ -1,5 +1,6 @@
 #include "auth_inputs.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "message/envelope_address.hpp"
@@ -30,6 +31,13 @@ AuthInputs auth_inputs(const Context& ctx, bool with_spf) {
   in.spf_domain = req.domain;
   in.spf = auth::check_host(ctx.dns, req);
   return in;
+}
+
+bool unsubscribe_signed(const std::vector<auth::DkimSignature>& dkim) {
+  return std::any_of(dkim.begin(), dkim.end(), [](const auth::DkimSignature& s) {
+    auto has = [&](const char* h) { return std::find(s.signed_headers.begin(), s.signed_headers.end(), h) != s.signed_headers.end(); };
+    return s.result == auth::DkimResult::pass && has("list-unsubscribe") && has("list-unsubscribe-post");
+  });
 }
 
 }  // namespace mailaudit::checks

@@ -21,4 +21,7 @@ struct AuthInputs {
 
 AuthInputs auth_inputs(const Context& ctx, bool with_spf);
 
+// RFC 8058 §4: a passing DKIM signature covers List-Unsubscribe and List-Unsubscribe-Post.
+bool unsubscribe_signed(const std::vector<auth::DkimSignature>& dkim);
+
 }  // namespace mailaudit::checks

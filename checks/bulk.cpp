@@ -43,10 +43,7 @@ bool one_click(const Message& m, const std::vector<auth::DkimSignature>& dkim) {
   if (!lu || !post || text::trim(post->value) != "List-Unsubscribe=One-Click" ||
       text::lower(lu->value).find("<https://") == std::string::npos)
     return false;
-  return std::any_of(dkim.begin(), dkim.end(), [](const auth::DkimSignature& s) {
-    auto has = [&](const char* h) { return std::find(s.signed_headers.begin(), s.signed_headers.end(), h) != s.signed_headers.end(); };
-    return s.result == auth::DkimResult::pass && has("list-unsubscribe") && has("list-unsubscribe-post");
-  });
+  return unsubscribe_signed(dkim);
 }
 
 }  // namespace

@@ -25,11 +25,7 @@ std::vector<Finding> run_unsubscribe(const Context& ctx) {
             {"kinds", std::string(https ? "https" : "") + (https && mailto ? " and " : "") + (mailto ? "mailto" : "")}};
   if (!https || !one_click) return {ctx.make("unsubscribe.one_click_missing", args)};
   AuthInputs in = auth_inputs(ctx, false);
-  bool covered = std::any_of(in.dkim.begin(), in.dkim.end(), [](const auth::DkimSignature& s) {
-    auto has = [&](const char* h) { return std::find(s.signed_headers.begin(), s.signed_headers.end(), h) != s.signed_headers.end(); };
-    return s.result == auth::DkimResult::pass && has("list-unsubscribe") && has("list-unsubscribe-post");
-  });
-  if (!covered) return {ctx.make("unsubscribe.not_signed", args)};
+  if (!unsubscribe_signed(in.dkim)) return {ctx.make("unsubscribe.not_signed", args)};
   return {ctx.make("unsubscribe.ok", args)};
 }
 
