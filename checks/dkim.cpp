@@ -72,7 +72,7 @@ std::vector<Finding> run_dkim(const Context& ctx) {
     std::string id = s.kind == "pass" ? "dkim.pass" : s.kind == "key_missing" ? "dkim.key_missing"
                    : (s.kind == "key_invalid" || s.kind == "key_revoked") ? "dkim.key_invalid"
                    : s.kind == "key_weak" ? "dkim.key_weak" : s.kind == "expired" ? "dkim.expired"
-                   : s.kind == "temperror" ? "dkim.temperror" : "dkim.fail";
+                   : s.kind == "temperror" ? "dkim.temperror" : s.kind == "offline" ? "dkim.not_checked" : "dkim.fail";
     Finding f = ctx.make(id, args);
     f.evidence = s.evidence;
     out.push_back(std::move(f));

@@ -37,7 +37,12 @@ std::vector<Finding> run_dmarc(const Context& ctx) {
             {"notes", notes.empty() ? "" : " Note: " + notes + "."},
             {"tree_domain", o.tree_domain.empty() ? "no record" : "_dmarc." + o.tree_domain}};
   std::vector<Finding> out;
-  std::string id = "dmarc." + o.result;
+  std::string id = o.result == "offline" ? "dmarc.not_checked" : "dmarc." + o.result;
+  if (o.result == "offline") args.emplace_back("why", "_dmarc." + in.from_domain + " is outside the loaded zones and was not looked up offline");
+  if (o.result == "not_checked")
+    args.emplace_back("why", "no DKIM signature passes aligned with " + in.from_domain + " (" + dkim_state +
+                                 "), so the verdict depends on SPF of the envelope sender, which " +
+                                 (in.spf ? "could not be evaluated offline" : "needs --ip and --mail-from"));
   Finding f = ctx.make(id, args);
   if (o.result == "fail") {
     f.severity = o.policy == "reject" ? Severity::error : Severity::warning;

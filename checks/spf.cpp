@@ -1,5 +1,7 @@
 // Checks "spf" and "spf_helo": SPF (RFC 7208) for the MAIL FROM identity (the HELO identity when the envelope
 // sender is null) and for the HELO identity, evaluated with audit/auth; the evidence is the path taken.
+#include <algorithm>
+
 #include "auth/spf.hpp"
 #include "checks.hpp"
 #include "message/envelope_address.hpp"
@@ -30,7 +32,9 @@ std::vector<Finding> report(const Context& ctx, const std::string& prefix, const
             {"path", path_text(o)},
             {"explanation", o.explanation.empty() ? "" : " Its explanation: \"" + o.explanation + "\"."}};
   std::vector<Finding> out;
-  Finding f = ctx.make(prefix + "." + result, args);
+  bool offline = o.result == auth::SpfResult::temperror &&
+                 std::any_of(o.evidence.begin(), o.evidence.end(), [](const dns::Answer& a) { return a.status == dns::Status::OFFLINE; });
+  Finding f = ctx.make(prefix + "." + (offline ? std::string("not_checked") : result), args);
   f.evidence = o.evidence;
   out.push_back(std::move(f));
   if (o.lookups >= kNearLimit && o.result != auth::SpfResult::permerror)

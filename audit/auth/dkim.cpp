@@ -188,6 +188,7 @@ void verify_one(DkimSignature& s, const RawParts& parts, std::size_t sig_index, 
   // The key.
   dns::Answer key = dns.lookup(s.selector + "._domainkey." + s.domain, dns::RRType::TXT);
   s.evidence.push_back(key);
+  if (key.status == dns::Status::OFFLINE) return set(s, DkimResult::temperror, "offline", "not looked up offline");
   if (key.unknown()) return set(s, DkimResult::temperror, "temperror", "key lookup " + std::string(dns::to_string(key.status)));
   if (key.records.empty()) return set(s, DkimResult::permerror, "key_missing", "no key record at " + key.name);
   auto ktags = tag_list(key.records.front().value);

@@ -1,5 +1,6 @@
 #include "auth/dmarc.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "dns/public_suffix.hpp"
@@ -24,6 +25,7 @@ Discovery lookup_record(dns::Resolver& dns, const std::string& domain, Discovery
   d.evidence.push_back(a);
   if (a.unknown()) {
     d.temperror = true;
+    d.offline = a.status == dns::Status::OFFLINE;
     d.problem = "_dmarc." + domain + ": " + std::string(dns::to_string(a.status));
     return d;
   }
@@ -133,7 +135,7 @@ DmarcOutcome evaluate_dmarc(dns::Resolver& dns, const std::string& from_domain, 
   Discovery tree = discover_tree(dns, from_domain);
   if (tree.record) o.tree_domain = tree.record->domain;
   if (o.discovery.temperror) {
-    o.result = "temperror";
+    o.result = o.discovery.offline ? "offline" : "temperror";
     return o;
   }
   if (!o.discovery.record) {
@@ -156,7 +158,11 @@ DmarcOutcome evaluate_dmarc(dns::Resolver& dns, const std::string& from_domain, 
       break;
     }
   // Without SPF (no sending context) and no aligned DKIM pass, the verdict hangs on SPF: unknown, not fail.
-  o.result = (o.spf_aligned || o.dkim_aligned) ? "pass" : spf ? "fail" : "not_checked";
+  // A temporary SPF error (or SPF not evaluable offline) leaves the verdict open, as it would at a receiver.
+  bool spf_unknown = !spf || spf->result == SpfResult::temperror;
+  bool spf_offline = spf && std::any_of(spf->evidence.begin(), spf->evidence.end(),
+                                        [](const dns::Answer& a) { return a.status == dns::Status::OFFLINE; });
+  o.result = (o.spf_aligned || o.dkim_aligned) ? "pass" : !spf_unknown ? "fail" : (!spf || spf_offline) ? "not_checked" : "temperror";
   // The policy that applies: p for the domain itself; sp for subdomains; np for subdomains that do not exist.
   o.policy = rec.p;
   o.policy_tag = "p";

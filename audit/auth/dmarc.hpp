@@ -27,6 +27,7 @@ DmarcRecord parse_dmarc(const std::string& text, const std::string& domain);
 struct Discovery {
   std::optional<DmarcRecord> record;
   bool temperror = false;
+  bool offline = false;  // a lookup was not made (--offline, outside the loaded zones)
   std::string problem;  // several records, or a temporary error
   std::vector<dns::Answer> evidence;
 };
@@ -39,7 +40,8 @@ struct DmarcOutcome {
   std::string from_domain;
   Discovery discovery;
   std::string tree_domain;  // where the tree walk found its record ("" = none); differs_note when it differs
-  std::string result;       // "pass", "fail", "none", "invalid", "temperror", "not_checked" (only SPF could pass)
+  std::string result;       // "pass", "fail", "none", "invalid", "temperror", "not_checked" (only SPF could pass),
+                            // "offline" (the record could not be looked up offline)
   bool spf_aligned = false, dkim_aligned = false;
   std::string aligned_by;   // "SPF (example.com)", "DKIM d=example.com"
   std::string policy;       // the one that applies: none, quarantine, reject
