@@ -98,7 +98,7 @@ std::optional<Stage> stated_stage(const rules::BounceRules& br, const std::strin
 
 std::string remote_mta_in(const std::string& words) {
   static const std::regex host_re(
-      R"((client )?(?:host|while talking to|Generating server:|Remote-MTA: dns;|server for the domain)\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?)",
+      R"((client )?(?:(?:host|while talking to|Generating server:|Remote-MTA: dns;|server for the domain)\s+|\bH=)\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?)",
       std::regex::ECMAScript | std::regex::icase);
   std::string bounded = words.substr(0, kMaxMatchText);
   for (std::sregex_iterator it(bounded.begin(), bounded.end(), host_re), end; it != end; ++it) {

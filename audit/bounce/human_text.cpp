@@ -24,6 +24,8 @@ const std::vector<std::regex>& recipient_lines() {
         r(R"(^\s*(?:final|original)-recipient:\s*(?:rfc822;)?\s*<?([^<>\s@]+@[^<>\s@]+)>?\s*$)"),
         r(R"((?:wasn't|was not|could not be|couldn't be) delivered to\s+<?([^<>\s@]+@[^<>\s@]+\.[a-z0-9-]+)>?)"),
         r(R"re(^\s*"([^"\s@]+@[^"\s@]+\.[a-z0-9-]+)"\s*:)re"),                  // quoted, GMX
+        r(R"(\bto=<([^<>\s@]+@[^<>\s@]+)>)"),                                      // a Postfix log line
+        r(R"(\*\* <?([^<>\s@]+@[^<>\s@:]+)>?)"),                                  // an Exim log line
         r(R"(^\s*>>>\s*<?([^<>\s@]+@[^<>\s@]+\.[^<>\s@.]+)>?)"),                 // Sendmail variants
         r(R"(^\s*<?([^<>\s@:;,'"]+@[a-z0-9][^<>\s@:;,'"]*\.[a-z0-9-]+)>?[ \t]+\S)"),  // address, then its error
 

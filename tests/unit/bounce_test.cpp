@@ -89,6 +89,7 @@ TEST_CASE("pasted replies: stage stated, cause, signature", "[unit]") {
   };
   for (const auto& r : rows) {
     Bounce b = diagnose_text(r.text, "pasted", rules_());
+    INFO(r.label);
     REQUIRE(b.recipients.size() == 1);
     const Recipient& got = b.recipients.front();
     std::string sig = got.signature ? got.signature->id : "none";
@@ -100,6 +101,33 @@ TEST_CASE("pasted replies: stage stated, cause, signature", "[unit]") {
     CHECK(sig == r.signature);
     CHECK(got.temporary == r.temporary);
     CHECK(b.is_bounce);
+  }
+}
+
+TEST_CASE("log lines: the recipient and the remote MTA", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* line;
+    const char* address;
+    const char* remote;
+    const char* stage;
+  };
+  const Row rows[] = {
+      {"Postfix", "Nov 27 09:00:01 mail postfix/smtp[123]: 4ABC: to=<reader@aol.example>, relay=mx.aol.example[192.0.2.80]:25, "
+                  "status=bounced (host mx.aol.example[192.0.2.80] said: 521 5.2.1 : AOL will not accept delivery of this message. "
+                  "(in reply to end of DATA command))", "reader@aol.example", "mx.aol.example", "end_of_data"},
+      {"Exim", "2026-11-27 09:00:01 1abc-0001 ** someone@example.org R=dnslookup T=remote_smtp H=mx.example.org [192.0.2.25]: "
+               "SMTP error from remote mail server after RCPT TO:<someone@example.org>: 550 5.1.1 User unknown",
+       "someone@example.org", "mx.example.org", "rcpt"},
+  };
+  for (const auto& r : rows) {
+    Bounce b = diagnose_text(r.line, "log", rules_());
+    REQUIRE(b.recipients.size() == 1);
+    const Recipient& got = b.recipients.front();
+    INFO(r.label << ": got " << got.address << " via " << got.remote_mta << " at " << stage_name(got.stage));
+    CHECK(got.address == r.address);
+    CHECK(got.remote_mta == r.remote);
+    CHECK(stage_name(got.stage) == r.stage);
   }
 }
 
