@@ -53,6 +53,16 @@ TEST_CASE("rules loader errors name the file and line", "[unit]") {
        "unknown stage"},
       {"missing key", "findings.toml", "\n[[finding]]\nid=\"x\"\n", "findings.toml:2: missing key"},
       {"bad list", "headers.toml", "singular = \"From\"\n", "headers.toml:1"},
+      {"unknown bulk requirement", "bulk.toml",
+       "[[provider]]\nid=\"x\"\nname=\"X\"\nreference=\"r\"\nrequires=[\"spf\", \"karma\"]\n", "bulk.toml:1: x: unknown requirement"},
+      {"bad bounce pattern", "bounces.toml",
+       "[[stage_phrase]]\nstage=\"rcpt\"\npattern=\"(unclosed\"\n[[cause]]\nstage=\"rcpt\"\npattern=\"x\"\n", "bounces.toml:1: bad pattern"},
+      {"signature without examples", "bounces.toml",
+       "[[stage_phrase]]\nstage=\"rcpt\"\npattern=\"x\"\n[[cause]]\nstage=\"rcpt\"\npattern=\"x\"\n[[signature]]\nid=\"s\"\n"
+       "provider=\"\"\nmeaning=\"m\"\npattern=\"x\"\nstage=\"rcpt\"\n", "needs \"match\" and \"no_match\""},
+      {"redirector path", "urls.toml",
+       "shorteners=[\"bit.ly\"]\nunsubscribe_words=[\"unsubscribe\"]\n[[redirector]]\nid=\"r\"\nhost=\"h.example\"\n"
+       "path_prefix=\"url\"\nmeaning=\"m\"\n", "\"path_prefix\" must start with /"},
   };
   for (const auto& row : rows) {
     auto copy = files;
