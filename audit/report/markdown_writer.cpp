@@ -6,6 +6,7 @@
 
 #include "dns/names.hpp"
 #include "report/writers.hpp"
+#include "urls/extract.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {
@@ -100,7 +101,7 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
   std::vector<std::pair<const Finding*, const dns::Answer*>> list_rows;
   std::vector<std::string> seen;  // two domains may share a registered domain: one row per query
   for (const auto& f : r.findings)
-    if (f.check == "dnsbl" || f.check == "domain_lists")
+    if (f.check == "dnsbl" || f.check == "domain_lists" || (f.check == "uri" && f.id != "uri.nxdomain"))
       for (const auto& e : f.evidence)
         if (e.type == dns::RRType::A && std::find(seen.begin(), seen.end(), e.name) == seen.end()) {
           seen.push_back(e.name);
@@ -111,6 +112,32 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
     for (const auto& [f, a] : list_rows)
       out << "| " << cell(a->name) << " | " << to_string(a->status) << " | " << cell(dns::presentation(*a)) << " | `"
           << f->id << "` " << cell(f->title, 160) << " |\n";
+    out << "\n";
+  }
+
+  // The domains in the content: after end of DATA these are the first suspects (AOL 521 5.2.1, Yahoo PH01).
+  auto domains = urls::distinct_domains(r.urls);
+  if (!domains.empty()) {
+    out << "## Domains in the message\n\n| Domain | Where | Example URL |\n|---|---|---|\n";
+    std::size_t rows = 0;
+    for (const auto& d : domains) {
+      if (++rows > 50) {
+        out << "| … | " << domains.size() - 50 << " more | |\n";
+        break;
+      }
+      const urls::Url* first = nullptr;
+      std::size_t count = 0;
+      for (const auto& u : r.urls)
+        if (u.domain == d || (u.domain.empty() && u.host == d)) {
+          // The place a reader sees first: a body link rather than a header.
+          bool better = !first || (first->source.starts_with("header:") && !u.source.starts_with("header:"));
+          if (better) first = &u;
+          ++count;
+        }
+      std::string where = first ? (first->part.empty() ? std::string("header") : "part " + first->part) + " " + first->source : "";
+      if (count > 1) where += " (+" + std::to_string(count - 1) + " more)";
+      out << "| " << cell(d) << " | " << cell(where) << " | " << cell(first ? first->url : "", 120) << " |\n";
+    }
     out << "\n";
   }
 
