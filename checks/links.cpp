@@ -84,7 +84,16 @@ std::vector<Finding> run_links(const Context& ctx) {
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < std::min<std::size_t>(kConcurrency, todo.size()); ++w)
     workers.emplace_back([&] {
-      for (std::size_t i; (i = next++) < todo.size();) chains[i] = links::follow(todo[i]->url, fo, ctx.dns, ctx.rules);
+      for (std::size_t i; (i = next++) < todo.size();) {
+        // An exception must not leave a worker thread (std::terminate): it becomes "cannot tell".
+        try {
+          chains[i] = links::follow(todo[i]->url, fo, ctx.dns, ctx.rules);
+        } catch (const std::exception& e) {
+          chains[i].start = todo[i]->url;
+          chains[i].outcome = links::Outcome::unknown;
+          chains[i].why = std::string("internal error: ") + e.what();
+        }
+      }
     });
   for (auto& t : workers) t.join();
 
