@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <ctime>
+
 #include "dns/recording_resolver.hpp"
 #include "urls/extract.hpp"
 #include "util/text.hpp"
@@ -47,7 +49,8 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   }
   dns::RecordingResolver recorder(settings.dns);
   r.urls = urls::extract_urls(msg, settings.rules.urls());
-  Context ctx(msg, env, settings.rules, recorder, settings.options, r.urls);
+  auth::AuthResults auth(msg, env, recorder, std::time(nullptr));
+  Context ctx(msg, env, settings.rules, recorder, settings.options, r.urls, auth);
   r.findings = run_checks(runnable, ctx);
   r.dns.queries = recorder.log();
   return r;

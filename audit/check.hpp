@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/auth_results.hpp"
 #include "dns/resolver.hpp"
 #include "envelope.hpp"
 #include "message/message.hpp"
@@ -30,8 +31,8 @@ struct CheckOptions {
 class Context {
  public:
   Context(const Message& m, const Envelope& e, const rules::Rules& r, dns::Resolver& d, const CheckOptions& o,
-          const std::vector<urls::Url>& u)
-      : message(m), envelope(e), rules(r), dns(d), options(o), urls(u) {}
+          const std::vector<urls::Url>& u, auth::AuthResults& a)
+      : message(m), envelope(e), rules(r), dns(d), options(o), urls(u), auth(a) {}
 
   const Message& message;
   const Envelope& envelope;
@@ -39,6 +40,7 @@ class Context {
   dns::Resolver& dns;
   const CheckOptions& options;
   const std::vector<urls::Url>& urls;  // every URL and domain in the message (audit/urls), extracted once
+  auth::AuthResults& auth;             // SPF, DKIM, DMARC of the message, computed once on first use
 
   // A finding with the words of rules/findings.toml for `id`, placeholders filled from `args`.
   // Throws std::logic_error when the id has no entry (a test keeps the registry and the rules in step).

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "auth/dmarc.hpp"
-#include "auth_inputs.hpp"
 #include "checks.hpp"
 #include "message/rfc5322.hpp"
 #include "util/text.hpp"
@@ -20,11 +19,13 @@ Holds fcrdns(const Context& ctx) {
   if (!ip) return Holds::unknown;
   dns::Answer ptr = ctx.dns.lookup(dns::reverse_name(*ip), dns::RRType::PTR);
   if (ptr.unknown()) return Holds::unknown;
+  bool unknown = false;  // a forward lookup that timed out cannot count as "does not confirm"
   for (const auto& r : ptr.records) {
     dns::Answer fwd = ctx.dns.lookup(r.value, ip->v6 ? dns::RRType::AAAA : dns::RRType::A);
     if (dns::holds_address(fwd, *ip)) return Holds::yes;
+    unknown = unknown || fwd.unknown();
   }
-  return Holds::no;
+  return unknown ? Holds::unknown : Holds::no;
 }
 
 bool rfc5322_ok(const Message& m) {
@@ -43,18 +44,20 @@ bool one_click(const Message& m, const std::vector<auth::DkimSignature>& dkim) {
   if (!lu || !post || text::trim(post->value) != "List-Unsubscribe=One-Click" ||
       text::lower(lu->value).find("<https://") == std::string::npos)
     return false;
-  return unsubscribe_signed(dkim);
+  return auth::unsubscribe_signed(dkim);
 }
 
 }  // namespace
 
 std::vector<Finding> run_bulk(const Context& ctx) {
-  AuthInputs in = auth_inputs(ctx, true);
-  if (in.from_domain.empty()) return {};
-  auth::DmarcOutcome dm = auth::evaluate_dmarc(ctx.dns, in.from_domain, in.spf ? &*in.spf : nullptr, in.spf_domain, in.dkim);
-  bool dkim_pass = std::any_of(in.dkim.begin(), in.dkim.end(), [](const auth::DkimSignature& s) { return s.result == auth::DkimResult::pass; });
+  const auth::DmarcOutcome* dmarc = ctx.auth.dmarc();
+  if (!dmarc) return {};
+  const auth::DmarcOutcome& dm = *dmarc;
+  const auth::SpfOutcome* spf = ctx.auth.spf();
+  const auto& dkim = ctx.auth.dkim();
+  bool dkim_pass = std::any_of(dkim.begin(), dkim.end(), [](const auth::DkimSignature& s) { return s.result == auth::DkimResult::pass; });
   auto holds = [&](const std::string& req) -> Holds {
-    if (req == "spf") return !in.spf ? Holds::unknown : in.spf->result == auth::SpfResult::pass ? Holds::yes : Holds::no;
+    if (req == "spf") return !spf ? Holds::unknown : spf->result == auth::SpfResult::pass ? Holds::yes : Holds::no;
     if (req == "dkim") return dkim_pass ? Holds::yes : Holds::no;
     if (req == "dmarc")
       return dm.result == "temperror" ? Holds::unknown
@@ -62,7 +65,7 @@ std::vector<Finding> run_bulk(const Context& ctx) {
     if (req == "alignment")
       return dm.result == "pass" ? Holds::yes : (dm.result == "not_checked" || dm.result == "temperror") ? Holds::unknown : Holds::no;
     if (req == "fcrdns") return fcrdns(ctx);
-    if (req == "one_click") return one_click(ctx.message, in.dkim) ? Holds::yes : Holds::no;
+    if (req == "one_click") return one_click(ctx.message, dkim) ? Holds::yes : Holds::no;
     if (req == "rfc5322") return rfc5322_ok(ctx.message) ? Holds::yes : Holds::no;
     return Holds::unknown;
   };

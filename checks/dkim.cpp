@@ -64,7 +64,7 @@ std::vector<std::string> fragilities(const auth::DkimSignature& s, const auth::R
 
 std::vector<Finding> run_dkim(const Context& ctx) {
   std::vector<Finding> out;
-  auto sigs = auth::verify_dkim(ctx.message, ctx.dns, std::time(nullptr));
+  const auto& sigs = ctx.auth.dkim();
   if (sigs.empty()) return {ctx.make("dkim.none")};
   auth::RawParts parts = auth::split_raw(ctx.message.raw);
   for (const auto& s : sigs) {

@@ -1,15 +1,16 @@
 // Check "dmarc": the From domain's DMARC record (found both ways: RFC 7489 with the public suffix list and
 // the RFC 9989 tree walk), its tags, SPF and DKIM alignment, and the policy the receiver applies.
 #include "auth/dmarc.hpp"
-#include "auth_inputs.hpp"
 #include "checks.hpp"
 
 namespace mailaudit::checks {
 
 std::vector<Finding> run_dmarc(const Context& ctx) {
-  AuthInputs in = auth_inputs(ctx, true);
-  if (in.from_domain.empty()) return {};
-  auth::DmarcOutcome o = auth::evaluate_dmarc(ctx.dns, in.from_domain, in.spf ? &*in.spf : nullptr, in.spf_domain, in.dkim);
+  const auth::DmarcOutcome* dm = ctx.auth.dmarc();
+  if (!dm) return {};
+  const auth::DmarcOutcome& o = *dm;
+  const std::string& from_domain = ctx.auth.from_domain();
+  const auth::SpfOutcome* spf = ctx.auth.spf();
   const auth::DmarcRecord* rec = o.discovery.record ? &*o.discovery.record : nullptr;
   std::string problems, notes;
   if (rec) {
@@ -17,13 +18,13 @@ std::vector<Finding> run_dmarc(const Context& ctx) {
     for (const auto& n : rec->notes) notes += (notes.empty() ? "" : "; ") + n;
   }
   if (problems.empty()) problems = o.discovery.problem;
-  std::string spf_state = in.spf ? "SPF " + std::string(auth::to_string(in.spf->result)) + " for " + in.spf_domain
+  std::string spf_state = spf ? "SPF " + std::string(auth::to_string(spf->result)) + " for " + ctx.auth.spf_domain()
                                  : "SPF not evaluated (needs --ip and --mail-from)";
   std::string dkim_state;
-  for (const auto& s : in.dkim)
+  for (const auto& s : ctx.auth.dkim())
     dkim_state += (dkim_state.empty() ? "" : ", ") + std::string("DKIM d=") + s.domain + " " + std::string(auth::to_string(s.result));
   if (dkim_state.empty()) dkim_state = "no DKIM signature";
-  Args args{{"domain", in.from_domain},
+  Args args{{"domain", from_domain},
             {"record_domain", rec ? rec->domain : ""},
             {"record", rec ? rec->text : ""},
             {"policy", o.policy},
@@ -38,11 +39,11 @@ std::vector<Finding> run_dmarc(const Context& ctx) {
             {"tree_domain", o.tree_domain.empty() ? "no record" : "_dmarc." + o.tree_domain}};
   std::vector<Finding> out;
   std::string id = o.result == "offline" ? "dmarc.not_checked" : "dmarc." + o.result;
-  if (o.result == "offline") args.emplace_back("why", "_dmarc." + in.from_domain + " is outside the loaded zones and was not looked up offline");
+  if (o.result == "offline") args.emplace_back("why", "_dmarc." + from_domain + " is outside the loaded zones and was not looked up offline");
   if (o.result == "not_checked")
-    args.emplace_back("why", "no DKIM signature passes aligned with " + in.from_domain + " (" + dkim_state +
+    args.emplace_back("why", "no DKIM signature passes aligned with " + from_domain + " (" + dkim_state +
                                  "), so the verdict depends on SPF of the envelope sender, which " +
-                                 (in.spf ? "could not be evaluated offline" : "needs --ip and --mail-from"));
+                                 (spf ? "could not be evaluated offline" : "needs --ip and --mail-from"));
   Finding f = ctx.make(id, args);
   if (o.result == "fail") {
     f.severity = o.policy == "reject" ? Severity::error : Severity::warning;

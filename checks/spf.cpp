@@ -4,7 +4,6 @@
 
 #include "auth/spf.hpp"
 #include "checks.hpp"
-#include "message/envelope_address.hpp"
 
 namespace mailaudit::checks {
 
@@ -19,12 +18,11 @@ std::string path_text(const auth::SpfOutcome& o) {
 }
 
 std::vector<Finding> report(const Context& ctx, const std::string& prefix, const std::string& identity,
-                            const auth::SpfRequest& req) {
-  auth::SpfOutcome o = auth::check_host(ctx.dns, req);
+                            const std::string& ip, const auth::SpfOutcome& o) {
   std::string result(auth::to_string(o.result));
   Args args{{"identity", identity},
             {"domain", o.domain},
-            {"ip", req.ip.to_string()},
+            {"ip", ip},
             {"record", o.record.empty() ? "(none)" : o.record},
             {"mechanism", o.mechanism},
             {"lookups", std::to_string(o.lookups)},
@@ -45,27 +43,15 @@ std::vector<Finding> report(const Context& ctx, const std::string& prefix, const
 }  // namespace
 
 std::vector<Finding> run_spf(const Context& ctx) {
-  auto ip = dns::parse_ip(*ctx.envelope.ip);
-  if (!ip) return {};
-  auth::SpfRequest req;
-  req.ip = *ip;
-  req.helo = ctx.envelope.helo.value_or("");
-  const std::string& from = *ctx.envelope.mail_from;
-  if (from.empty()) {
-    // The null sender (bounces): RFC 7208 §2.4 checks postmaster@<HELO name> instead.
-    if (req.helo.empty()) return {ctx.make("spf.none", {{"identity", "the null sender (and no --helo)"}, {"domain", "-"},
-                                                        {"ip", req.ip.to_string()}, {"record", "(none)"}, {"mechanism", ""},
-                                                        {"lookups", "0"}, {"problem", "no HELO name to check"},
-                                                        {"path", ""}, {"explanation", ""}})};
-    req.domain = req.helo;
-    req.sender = "postmaster@" + req.helo;
-    return report(ctx, "spf", "the null sender, checked as postmaster@" + req.helo, req);
+  // Evaluated once per message (audit/auth/auth_results): dmarc and bulk read the same outcome.
+  const auth::SpfOutcome* o = ctx.auth.spf();
+  if (!o) {
+    if (ctx.auth.spf_problem().empty()) return {};
+    return {ctx.make("spf.none", {{"identity", "the null sender"}, {"domain", "-"}, {"ip", *ctx.envelope.ip},
+                                  {"record", "(none)"}, {"mechanism", ""}, {"lookups", "0"},
+                                  {"problem", ctx.auth.spf_problem()}, {"path", ""}, {"explanation", ""}})};
   }
-  EnvelopeAddress a = parse_envelope_address(from);
-  if (!a.problem.empty() || a.domain.empty() || a.domain.front() == '[') return {};
-  req.domain = a.domain;
-  req.sender = from;
-  return report(ctx, "spf", "MAIL FROM " + from, req);
+  return report(ctx, "spf", ctx.auth.spf_identity(), *ctx.envelope.ip, *o);
 }
 
 std::vector<Finding> run_spf_helo(const Context& ctx) {
@@ -77,7 +63,7 @@ std::vector<Finding> run_spf_helo(const Context& ctx) {
   req.helo = helo;
   req.domain = helo;
   req.sender = "postmaster@" + helo;
-  return report(ctx, "spf_helo", "HELO " + helo, req);
+  return report(ctx, "spf_helo", "HELO " + helo, req.ip.to_string(), auth::check_host(ctx.dns, req));
 }
 
 }  // namespace mailaudit::checks

@@ -3,7 +3,6 @@
 // valid DKIM signature.
 #include <algorithm>
 
-#include "auth_inputs.hpp"
 #include "checks.hpp"
 #include "util/text.hpp"
 
@@ -24,8 +23,7 @@ std::vector<Finding> run_unsubscribe(const Context& ctx) {
             {"post", post ? text::printable(post->value, 100) : "(absent)"},
             {"kinds", std::string(https ? "https" : "") + (https && mailto ? " and " : "") + (mailto ? "mailto" : "")}};
   if (!https || !one_click) return {ctx.make("unsubscribe.one_click_missing", args)};
-  AuthInputs in = auth_inputs(ctx, false);
-  if (!unsubscribe_signed(in.dkim)) return {ctx.make("unsubscribe.not_signed", args)};
+  if (!auth::unsubscribe_signed(ctx.auth.dkim())) return {ctx.make("unsubscribe.not_signed", args)};
   return {ctx.make("unsubscribe.ok", args)};
 }
 
