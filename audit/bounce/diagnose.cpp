@@ -44,7 +44,7 @@ std::string strip_angles(std::string s) {
 }
 
 // The human-readable words: text parts before the attached original, not the DSN fields.
-std::string human_text(const Message& m) {
+std::string human_text(const Message& m, const rules::BounceRules& br) {
   std::string out, html;
   std::string original_prefix;
   for (const auto& p : m.parts) {
@@ -60,7 +60,7 @@ std::string human_text(const Message& m) {
   if (out.empty()) out = html;
   // A multipart whose boundary never occurs (old Sendmail) has no parts: read the raw body as text.
   if (text::trim(out).empty()) out = m.raw.substr(std::min(m.header_end(), m.raw.size()), 1u << 20);
-  return std::string(before_original(out));
+  return std::string(before_original(out, br.original_markers));
 }
 
 // DSN fields written inline in a plain-text bounce (old Sendmail): from "Reporting-MTA:" or the first
@@ -189,30 +189,22 @@ std::string detect_format(const Message& m, const std::string& human, bool dsn) 
   return dsn ? "rfc3464" : "unknown";
 }
 
-// Bounces carry "Auto-Submitted: auto-replied" too (Exim): only a message that does not read as a failure
-// notice is an auto-reply.
-bool failure_subject(const Message& m) {
+bool subject_has(const Message& m, const std::vector<std::string>& words) {
   const HeaderField* f = m.field("Subject");
   if (!f) return false;
   std::string s = text::lower(f->value);
-  for (std::string_view w : {"deliver", "failure", "failed", "returned", "bounce", "rejected", "non remis", "unzustellbar",
-                             "error", "undeliverable", "not be sent", "dsn", "warning"})
-    if (s.find(w) != std::string::npos) return true;
-  return false;
+  return std::any_of(words.begin(), words.end(), [&](const std::string& w) { return s.find(w) != std::string::npos; });
 }
 
-bool auto_reply(const Message& m) {
-  if (failure_subject(m)) return false;
+// Bounces carry "Auto-Submitted: auto-replied" too (Exim): only a message that does not read as a failure
+// notice is an auto-reply.
+bool auto_reply(const Message& m, const rules::BounceRules& br) {
+  if (subject_has(m, br.failure_subject_words)) return false;
   if (const HeaderField* f = m.field("Auto-Submitted"); f && text::istarts_with(text::trim(f->value), "auto-replied"))
     return true;
   if (m.field("X-Autoreply") || m.field("X-Autorespond")) return true;
   if (const HeaderField* f = m.field("Precedence"); f && text::iequals(text::trim(f->value), "auto_reply")) return true;
-  if (const HeaderField* f = m.field("Subject")) {
-    std::string s = text::lower(f->value);
-    for (std::string_view w : {"auto:", "automatic reply", "autoreply", "auto-reply", "out of office", "out of the office", "vacation"})
-      if (s.find(w) != std::string::npos) return true;
-  }
-  return false;
+  return subject_has(m, br.auto_reply_subject_words);
 }
 
 void set_kind(Bounce& b) {
@@ -257,9 +249,9 @@ Bounce diagnose(const Message& m, const rules::Rules& rules) {
     b.format = "arf";
     return b;
   }
-  std::string human = human_text(m);
+  std::string human = human_text(m, rules.bounces());
   b.format = detect_format(m, human, dsn_part != nullptr);
-  if (!dsn_part && auto_reply(m)) {
+  if (!dsn_part && auto_reply(m, rules.bounces())) {
     b.kind = "auto_reply";
     b.format = "rfc3834";
     return b;
@@ -307,7 +299,7 @@ Bounce diagnose_text(std::string_view text_in, const std::string& source, const 
   Bounce b;
   b.source = source;
   b.format = "text";
-  std::string human(before_original(text_in.substr(0, 1u << 20)));
+  std::string human(before_original(text_in.substr(0, 1u << 20), rules.bounces().original_markers));
   for (auto& t : text_recipients(human, {})) {
     Recipient r;
     r.address = t.address;

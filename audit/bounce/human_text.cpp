@@ -66,16 +66,9 @@ std::vector<Mention> mentions(std::string_view text, const std::vector<std::stri
 
 }  // namespace
 
-std::string_view before_original(std::string_view text) {
-  static const std::string_view markers[] = {
-      "--- Below this line is a copy of the message", "------ This is a copy of the message",
-      "----- Original message -----", "------ Original message ------", "--- Original Message ---",
-      "Original message follows", "------- Returned mail follows", "----- Unsent message follows -----",
-      "--- The header of the original message is following", "Content-Type: message/rfc822",
-      "Content-Type: text/rfc822-headers", "----- Message header follows -----", "-------original message",
-      "----- Original Message -----", "------ Original Message ------", "Below is a copy of the original message"};
+std::string_view before_original(std::string_view text, const std::vector<std::string>& markers) {
   std::size_t cut = text.size();
-  for (auto m : markers) {
+  for (const auto& m : markers) {
     std::size_t p = text.find(m);
     if (p != std::string_view::npos && p < cut) cut = p;
   }

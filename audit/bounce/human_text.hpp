@@ -13,8 +13,8 @@ struct TextRecipient {
   std::string block;  // the text that belongs to it, as written (wrapped)
 };
 
-// The text up to where the copy of the original message begins.
-std::string_view before_original(std::string_view text);
+// The text up to where the copy of the original message begins (rules/bounces.toml original_markers).
+std::string_view before_original(std::string_view text, const std::vector<std::string>& markers);
 // Recipients named in `text`, in order, without the addresses in `exclude` (the bounce's own From/To,
 // postmaster, MAILER-DAEMON).
 std::vector<TextRecipient> text_recipients(std::string_view text, const std::vector<std::string>& exclude);

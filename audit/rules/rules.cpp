@@ -252,6 +252,12 @@ const toml::array& tables(const std::string& file, const toml::table& root, std:
 }
 
 void load_bounces(const std::string& file, const toml::table& root, BounceRules& out) {
+  out.original_markers = string_list(file, root, "original_markers");
+  out.failure_subject_words = string_list(file, root, "failure_subject_words");
+  out.auto_reply_subject_words = string_list(file, root, "auto_reply_subject_words");
+  if (out.original_markers.empty() || out.failure_subject_words.empty() || out.auto_reply_subject_words.empty())
+    throw RulesError(file + ":1: top-level \"original_markers\", \"failure_subject_words\" and "
+                            "\"auto_reply_subject_words\" must be set before the first table");
   if (const toml::table* names = root["provider_names"].as_table())
     for (const auto& [k, v] : *names) {
       if (!v.is_string()) fail(file, v, "provider_names values must be strings");

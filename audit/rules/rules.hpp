@@ -125,6 +125,9 @@ struct BounceRules {
   std::vector<StatusHint> status_hints;
   std::vector<StageText> stage_texts;
   std::map<std::string, std::string> provider_names;  // id -> name for people
+  std::vector<std::string> original_markers;          // where the copy of the original message begins
+  std::vector<std::string> failure_subject_words;     // lower case
+  std::vector<std::string> auto_reply_subject_words;  // lower case
   const StageText* text_for(Stage s) const;
 };
 

@@ -41,6 +41,9 @@ TEST_CASE("finding ids of the checks are unique across the registry", "[unit]") 
 }
 
 TEST_CASE("rules loader errors name the file and line", "[unit]") {
+  // The top-level lists bounces.toml needs before its tables, three lines.
+  const std::string kBounceTop = "original_markers=[\"--- copy\"]\nfailure_subject_words=[\"failed\"]\n"
+                                 "auto_reply_subject_words=[\"out of office\"]\n";
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& f : rules::embedded_files()) files.emplace_back(f.name, f.contents);
   struct Row {
@@ -56,10 +59,12 @@ TEST_CASE("rules loader errors name the file and line", "[unit]") {
       {"unknown bulk requirement", "bulk.toml",
        "[[provider]]\nid=\"x\"\nname=\"X\"\nreference=\"r\"\nrequires=[\"spf\", \"karma\"]\n", "bulk.toml:1: x: unknown requirement"},
       {"bad bounce pattern", "bounces.toml",
-       "[[stage_phrase]]\nstage=\"rcpt\"\npattern=\"(unclosed\"\n[[cause]]\nstage=\"rcpt\"\npattern=\"x\"\n", "bounces.toml:1: bad pattern"},
+       kBounceTop + "[[stage_phrase]]\nstage=\"rcpt\"\npattern=\"(unclosed\"\n[[cause]]\nstage=\"rcpt\"\npattern=\"x\"\n", "bounces.toml:4: bad pattern"},
       {"signature without examples", "bounces.toml",
-       "[[stage_phrase]]\nstage=\"rcpt\"\npattern=\"x\"\n[[cause]]\nstage=\"rcpt\"\npattern=\"x\"\n[[signature]]\nid=\"s\"\n"
+       kBounceTop + "[[stage_phrase]]\nstage=\"rcpt\"\npattern=\"x\"\n[[cause]]\nstage=\"rcpt\"\npattern=\"x\"\n[[signature]]\nid=\"s\"\n"
        "provider=\"\"\nmeaning=\"m\"\npattern=\"x\"\nstage=\"rcpt\"\n", "needs \"match\" and \"no_match\""},
+      {"bounce lists missing", "bounces.toml", "[[stage_phrase]]\nstage=\"rcpt\"\npattern=\"x\"\n",
+       "must be set before the first table"},
       {"redirector path", "urls.toml",
        "shorteners=[\"bit.ly\"]\nunsubscribe_words=[\"unsubscribe\"]\n[[redirector]]\nid=\"r\"\nhost=\"h.example\"\n"
        "path_prefix=\"url\"\nmeaning=\"m\"\n", "\"path_prefix\" must start with /"},
