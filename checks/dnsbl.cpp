@@ -1,8 +1,8 @@
 // Check "dnsbl": the sending IP against the IP blocklists of rules/blocklists.toml, each list's answer
 // read with its own codes; error answers and failed test points are "unusable", never "listed".
 #include "checks.hpp"
-#include "dns/blocklist.hpp"
-#include "list_findings.hpp"
+#include "lists/blocklist.hpp"
+#include "lists/list_findings.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::checks {
@@ -22,9 +22,9 @@ std::vector<Finding> run_dnsbl(const Context& ctx) {
     for (auto& [key, value] : args)
       if (key == "rejects") value = text::fill(value, {{"ip", ip->to_string()}});
     switch (r.state) {
-      case dns::ListState::listed: out.push_back(list_finding(ctx, "dnsbl.listed", std::move(r), args)); break;
-      case dns::ListState::unusable: out.push_back(list_finding(ctx, "dnsbl.unusable", std::move(r), args)); break;
-      case dns::ListState::unknown: out.push_back(list_finding(ctx, "dnsbl.temperror", std::move(r), args)); break;
+      case dns::ListState::listed: out.push_back(list_finding(ctx.rules, "dnsbl.listed", std::move(r), args)); break;
+      case dns::ListState::unusable: out.push_back(list_finding(ctx.rules, "dnsbl.unusable", std::move(r), args)); break;
+      case dns::ListState::unknown: out.push_back(list_finding(ctx.rules, "dnsbl.temperror", std::move(r), args)); break;
       case dns::ListState::clear:
         clear += (clear.empty() ? "" : ", ") + list.name;
         ++clear_count;

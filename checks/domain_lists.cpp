@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "checks.hpp"
-#include "dns/blocklist.hpp"
-#include "list_findings.hpp"
+#include "lists/blocklist.hpp"
+#include "lists/list_findings.hpp"
 #include "message/envelope_address.hpp"
 #include "message/rfc5322.hpp"
 
@@ -53,11 +53,11 @@ std::vector<Finding> run_domain_lists(const Context& ctx) {
         if (std::find(v.begin(), v.end(), name) == v.end()) v.push_back(name);
       };
       switch (r.state) {
-        case dns::ListState::listed: out.push_back(list_finding(ctx, role.listed_id, std::move(r), args)); break;
+        case dns::ListState::listed: out.push_back(list_finding(ctx.rules, role.listed_id, std::move(r), args)); break;
         case dns::ListState::unusable:
         case dns::ListState::unknown: {
           bool unusable = r.state == dns::ListState::unusable;
-          Finding f = list_finding(ctx, unusable ? "lists.unusable" : "lists.temperror", std::move(r), args);
+          Finding f = list_finding(ctx.rules, unusable ? "lists.unusable" : "lists.temperror", std::move(r), args);
           f.stage = role.stage;
           out.push_back(std::move(f));
           ++problems;

@@ -2,7 +2,7 @@
 // it exists, can receive mail (MX, or A/AAAA as implicit MX), is not a null MX, and has an address.
 #include "checks.hpp"
 #include "dns/mail_domain.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "message/rfc5322.hpp"
 
 namespace mailaudit::checks {

@@ -1,7 +1,7 @@
 // Check "ip": the sending address itself. A private, loopback or documentation address is noted (info):
 // no Internet receiver sees it, so connect-stage results are a what-if. Every other check still runs.
 #include "checks.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 
 namespace mailaudit::checks {
 

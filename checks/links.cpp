@@ -9,10 +9,10 @@
 #include <thread>
 
 #include "checks.hpp"
-#include "dns/blocklist.hpp"
-#include "dns/public_suffix.hpp"
+#include "lists/blocklist.hpp"
+#include "util/public_suffix.hpp"
 #include "links/follow.hpp"
-#include "list_findings.hpp"
+#include "lists/list_findings.hpp"
 #include "urls/normalise.hpp"
 
 namespace mailaudit::checks {
@@ -114,7 +114,7 @@ std::vector<Finding> run_links(const Context& ctx) {
     for (const auto& [host, chain] : landed_at)
       if (host == r.item || registered(host) == r.item) c = chain;
     Args args = list_args(r, {{"start", c ? c->start : ""}, {"chain", c ? chain_text(*c) : ""}, {"final", r.item}});
-    out.push_back(list_finding(ctx, "links.redirect_listed", std::move(r), args));
+    out.push_back(list_finding(ctx.rules, "links.redirect_listed", std::move(r), args));
   }
 
   std::size_t landed = 0;

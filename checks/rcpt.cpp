@@ -4,7 +4,7 @@
 
 #include "checks.hpp"
 #include "dns/mail_domain.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "message/envelope_address.hpp"
 #include "util/text.hpp"
 

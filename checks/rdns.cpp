@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "checks.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "rules/rdns_patterns.hpp"
 
 namespace mailaudit::checks {

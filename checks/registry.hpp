@@ -2,7 +2,7 @@
 #pragma once
 #include <vector>
 
-#include "check.hpp"
+#include "engine/check.hpp"
 
 namespace mailaudit::checks {
 

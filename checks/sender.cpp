@@ -2,7 +2,7 @@
 // whose domain exists and can receive the bounces (MX hosts with addresses, no null MX).
 #include "checks.hpp"
 #include "dns/mail_domain.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "message/envelope_address.hpp"
 #include "util/text.hpp"
 

@@ -9,8 +9,8 @@
 #include <set>
 
 #include "checks.hpp"
-#include "dns/blocklist.hpp"
-#include "list_findings.hpp"
+#include "lists/blocklist.hpp"
+#include "lists/list_findings.hpp"
 
 namespace mailaudit::checks {
 
@@ -110,7 +110,7 @@ std::vector<Finding> run_uri(const Context& ctx) {
     switch (r.state) {
       case dns::ListState::listed:
         ++listed;
-        out.push_back(list_finding(ctx, "uri.listed", std::move(r), args));
+        out.push_back(list_finding(ctx.rules, "uri.listed", std::move(r), args));
         break;
       case dns::ListState::unusable:
       case dns::ListState::unknown: {
@@ -118,7 +118,7 @@ std::vector<Finding> run_uri(const Context& ctx) {
         // A list that cannot be used fails for every host alike: say it once per list.
         if (!reported_lists.insert(r.list->id).second) break;
         bool unusable = r.state == dns::ListState::unusable;
-        out.push_back(list_finding(ctx, unusable ? "uri.unusable" : "uri.temperror", std::move(r), args));
+        out.push_back(list_finding(ctx.rules, unusable ? "uri.unusable" : "uri.temperror", std::move(r), args));
         break;
       }
       case dns::ListState::clear:

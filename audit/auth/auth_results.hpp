@@ -11,7 +11,7 @@
 #include "auth/dkim.hpp"
 #include "auth/dmarc.hpp"
 #include "auth/spf.hpp"
-#include "envelope.hpp"
+#include "model/envelope.hpp"
 
 namespace mailaudit::auth {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "dns/answer.hpp"
+#include "model/answer.hpp"
 #include "dns/resolver.hpp"
 #include "message/message.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "dns/public_suffix.hpp"
+#include "util/public_suffix.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::auth {

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "dns/answer.hpp"
-#include "dns/names.hpp"
+#include "model/answer.hpp"
+#include "util/names.hpp"
 #include "dns/resolver.hpp"
 
 namespace mailaudit::auth {

@@ -5,7 +5,7 @@
 #include "bounce/dsn.hpp"
 #include "bounce/human_text.hpp"
 #include "bounce/reply.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "message/rfc5322.hpp"
 #include "util/text.hpp"
 

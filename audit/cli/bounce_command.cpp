@@ -7,15 +7,16 @@
 #include <iostream>
 #include <memory>
 
-#include "audit.hpp"
+#include "engine/audit.hpp"
+#include "bounce/bounce.hpp"
 #include "commands.hpp"
 #include "dns/dns_stack.hpp"
 #include "message/input.hpp"
 #include "message/rfc5322.hpp"
 #include "output.hpp"
 #include "registry.hpp"
-#include "report/bounce_writer.hpp"
-#include "report/writers.hpp"
+#include "output/bounce_writer.hpp"
+#include "output/writers.hpp"
 #include "rules/rules.hpp"
 #include "util/text.hpp"
 
@@ -99,8 +100,9 @@ int run(const BounceOptions& o) {
   std::size_t count = 0;
 
   auto handle = [&](bounce::Bounce b, const std::string& original_source) {
-    nlohmann::ordered_json j = bounce_json(b, *rules);
-    std::string text = bounce_text(b, *rules);
+    b.summary = bounce::lead_sentence(b, *rules);
+    nlohmann::ordered_json j = bounce_json(b);
+    std::string text = bounce_text(b);
     if (o.audit && b.original_present && !b.original.empty()) {
       Message original = parse_message(b.original, original_source, 0, o.limits);
       Envelope env = revealed_context(b, original);

@@ -6,13 +6,13 @@
 #include <iostream>
 #include <memory>
 
-#include "audit.hpp"
+#include "engine/audit.hpp"
 #include "commands.hpp"
 #include "dns/dns_stack.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "output.hpp"
 #include "registry.hpp"
-#include "report/writers.hpp"
+#include "output/writers.hpp"
 #include "rules/rules.hpp"
 
 namespace mailaudit::cli {

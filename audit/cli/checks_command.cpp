@@ -4,7 +4,7 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "registry.hpp"
-#include "report/writers.hpp"
+#include "output/writers.hpp"
 
 namespace mailaudit::cli {
 

@@ -5,7 +5,7 @@
 #include "commands.hpp"
 #include "message/input.hpp"
 #include "output.hpp"
-#include "report/writers.hpp"
+#include "output/writers.hpp"
 #include "rules/rules.hpp"
 #include "urls/extract.hpp"
 
@@ -44,8 +44,9 @@ int run(const UrlsOptions& o) {
     std::string source = raw.source;
     Message m = parse_message(std::move(raw.bytes), raw.source, raw.index, o.limits);
     auto found = urls::extract_urls(m, rules->urls());
-    if (o.format == "json") all.push_back(urls_json(source, found));
-    else out->write((count ? "\n" : "") + urls_text(source, found));
+    auto domains = urls::distinct_domains(found);
+    if (o.format == "json") all.push_back(urls_json(source, found, domains));
+    else out->write((count ? "\n" : "") + urls_text(source, found, domains));
     ++count;
   });
   if (o.format == "json") {

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 
 namespace mailaudit::dns {
 

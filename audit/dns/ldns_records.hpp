@@ -7,7 +7,7 @@
 
 #include <ldns/ldns.h>
 
-#include "dns/answer.hpp"
+#include "model/answer.hpp"
 
 namespace mailaudit::dns {
 

@@ -16,7 +16,7 @@
 #include <sstream>
 
 #include "dns/ldns_records.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 
 namespace mailaudit::dns {
 

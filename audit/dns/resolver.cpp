@@ -1,6 +1,6 @@
 #include "dns/resolver.hpp"
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 
 namespace mailaudit::dns {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dns/answer.hpp"
+#include "model/answer.hpp"
 
 namespace mailaudit::dns {
 

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "dns/ldns_records.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 
 namespace mailaudit::dns {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "dns/answer.hpp"
+#include "model/answer.hpp"
 
 namespace mailaudit::dns {
 

@@ -6,7 +6,7 @@
 #include <mutex>
 #include <set>
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "urls/normalise.hpp"
 #include "util/text.hpp"
 

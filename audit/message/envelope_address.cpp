@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {

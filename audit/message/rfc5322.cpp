@@ -7,7 +7,7 @@
 #include <cctype>
 #include <mutex>
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "message/message.hpp"
 #include "util/text.hpp"
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "dns/public_suffix.hpp"
+#include "util/public_suffix.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::rules {

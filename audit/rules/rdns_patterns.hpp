@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "rules/rules.hpp"
 
 namespace mailaudit::rules {

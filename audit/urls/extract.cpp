@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "dns/public_suffix.hpp"
+#include "util/public_suffix.hpp"
 #include "message/rfc5322.hpp"
 #include "urls/html_urls.hpp"
 #include "urls/normalise.hpp"

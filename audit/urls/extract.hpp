@@ -8,7 +8,7 @@
 
 #include "message/message.hpp"
 #include "rules/rules.hpp"
-#include "urls/url.hpp"
+#include "model/url.hpp"
 
 namespace mailaudit::urls {
 

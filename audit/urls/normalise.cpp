@@ -4,8 +4,8 @@
 #include <cctype>
 #include <cstdint>
 
-#include "dns/names.hpp"
-#include "dns/public_suffix.hpp"
+#include "util/names.hpp"
+#include "util/public_suffix.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::urls {

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <set>
 
-#include "audit.hpp"
+#include "engine/audit.hpp"
 #include "dns/dns_stack.hpp"
 #include "nsd_server.hpp"
 #include "registry.hpp"

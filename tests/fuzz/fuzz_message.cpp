@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "audit.hpp"
+#include "engine/audit.hpp"
 #include "dns/recording_resolver.hpp"
 #include "registry.hpp"
 

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "audit.hpp"
+#include "engine/audit.hpp"
 #include "dns/zone_resolver.hpp"
 #include "dns/zone_set.hpp"
 #include "nsd_server.hpp"

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "audit.hpp"
+#include "engine/audit.hpp"
 #include "dns/resolver.hpp"
-#include "envelope.hpp"
-#include "report/report.hpp"
+#include "model/envelope.hpp"
+#include "model/report.hpp"
 
 namespace mailaudit::test {
 

@@ -1,7 +1,7 @@
 // Reading blocklist answers (dns::interpret) and the blocklists/providers rules files.
 #include <catch2/catch.hpp>
 
-#include "dns/blocklist.hpp"
+#include "lists/blocklist.hpp"
 #include "test_support.hpp"
 
 using namespace mailaudit;

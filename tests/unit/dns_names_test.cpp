@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "dns/live_resolver.hpp"
-#include "dns/names.hpp"
+#include "util/names.hpp"
 
 using namespace mailaudit::dns;
 

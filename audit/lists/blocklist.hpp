@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "dns/resolver.hpp"
 #include "rules/rules.hpp"
 

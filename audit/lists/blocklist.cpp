@@ -1,9 +1,9 @@
-#include "dns/blocklist.hpp"
+#include "lists/blocklist.hpp"
 
 #include <algorithm>
 #include <set>
 
-#include "dns/public_suffix.hpp"
+#include "util/public_suffix.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::dns {

@@ -2,9 +2,9 @@
 #pragma once
 #include <vector>
 
-#include "check.hpp"
+#include "engine/check.hpp"
 #include "message/input.hpp"
-#include "report/report.hpp"
+#include "model/report.hpp"
 
 namespace mailaudit {
 

@@ -1,4 +1,4 @@
-#include "list_findings.hpp"
+#include "lists/list_findings.hpp"
 
 namespace mailaudit {
 
@@ -11,8 +11,8 @@ Args list_args(const dns::ListResult& r, Args extra) {
   return args;
 }
 
-Finding list_finding(const Context& ctx, std::string_view id, dns::ListResult&& r, const Args& args) {
-  Finding f = ctx.make(id, args);
+Finding list_finding(const rules::Rules& rules, std::string_view id, dns::ListResult&& r, const Args& args) {
+  Finding f = make_finding(rules, id, args);
   if (r.state == dns::ListState::listed) {
     f.severity = r.list->severity;
     f.references.push_back(r.list->reference);

@@ -1,6 +1,6 @@
 #include <map>
 
-#include "report/writers.hpp"
+#include "output/writers.hpp"
 
 namespace mailaudit {
 

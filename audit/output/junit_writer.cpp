@@ -1,7 +1,7 @@
 #include <pugixml.hpp>
 #include <sstream>
 
-#include "report/writers.hpp"
+#include "output/writers.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {

@@ -2,8 +2,8 @@
 #pragma once
 #include <string_view>
 
-#include "check.hpp"
-#include "dns/blocklist.hpp"
+#include "rules/make_finding.hpp"
+#include "lists/blocklist.hpp"
 
 namespace mailaudit {
 
@@ -13,6 +13,6 @@ Args list_args(const dns::ListResult& r, Args extra = {});
 
 // The finding `id` for a list result: a listing takes the list's own severity and reference; every
 // finding carries the list's answers (and the test points it failed) as evidence.
-Finding list_finding(const Context& ctx, std::string_view id, dns::ListResult&& r, const Args& args);
+Finding list_finding(const rules::Rules& rules, std::string_view id, dns::ListResult&& r, const Args& args);
 
 }  // namespace mailaudit

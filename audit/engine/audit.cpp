@@ -1,10 +1,11 @@
-#include "audit.hpp"
+#include "engine/audit.hpp"
 
 #include <openssl/evp.h>
 
 #include <ctime>
 
 #include "dns/recording_resolver.hpp"
+#include "util/names.hpp"
 #include "urls/extract.hpp"
 #include "util/text.hpp"
 
@@ -49,6 +50,9 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   }
   dns::RecordingResolver recorder(settings.dns);
   r.urls = urls::extract_urls(msg, settings.rules.urls());
+  r.domains = urls::distinct_domains(r.urls);
+  if (env.ip)
+    if (auto ip = dns::parse_ip(*env.ip)) r.ip_reverse_name = dns::reverse_name(*ip);
   auth::AuthResults auth(msg, env, recorder, std::time(nullptr));
   Context ctx(msg, env, settings.rules, recorder, settings.options, r.urls, auth);
   r.findings = run_checks(runnable, ctx);

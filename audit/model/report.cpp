@@ -1,4 +1,4 @@
-#include "report/report.hpp"
+#include "model/report.hpp"
 
 namespace mailaudit {
 

@@ -1,4 +1,4 @@
-#include "dns/names.hpp"
+#include "util/names.hpp"
 
 #include <arpa/inet.h>
 #include <idn2.h>
@@ -7,7 +7,7 @@
 #include <cctype>
 #include <cstdio>
 
-#include "dns/answer.hpp"
+#include "model/answer.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::dns {

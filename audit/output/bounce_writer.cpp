@@ -1,5 +1,5 @@
 // `mailaudit bounce` output: the diagnosis of one bounce, JSON (mailaudit-bounce/1) or text.
-#include "report/bounce_writer.hpp"
+#include "output/bounce_writer.hpp"
 
 #include "util/text.hpp"
 
@@ -13,7 +13,7 @@ json stage_json(const std::optional<Stage>& s) { return s ? json(std::string(to_
 
 }  // namespace
 
-json bounce_json(const bounce::Bounce& b, const rules::Rules& rules) {
+json bounce_json(const bounce::Bounce& b) {
   json recipients = json::array();
   for (const auto& r : b.recipients) {
     json sig = nullptr;
@@ -36,14 +36,14 @@ json bounce_json(const bounce::Bounce& b, const rules::Rules& rules) {
           {"is_bounce", b.is_bounce},
           {"kind", b.kind},
           {"format", b.format},
-          {"summary", bounce::lead_sentence(b, rules)},
+          {"summary", b.summary},
           {"reporting_mta", b.reporting_mta},
           {"recipients", recipients},
           {"original", {{"present", b.original_present}, {"message_id", b.original_message_id}}}};
 }
 
-std::string bounce_text(const bounce::Bounce& b, const rules::Rules& rules) {
-  std::string out = b.source + ": " + bounce::lead_sentence(b, rules) + "\n";
+std::string bounce_text(const bounce::Bounce& b) {
+  std::string out = b.source + ": " + b.summary + "\n";
   out += "  " + b.kind + " (" + b.format + ")";
   if (!b.reporting_mta.empty()) out += ", reported by " + b.reporting_mta;
   out += "\n";

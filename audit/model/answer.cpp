@@ -1,4 +1,4 @@
-#include "dns/answer.hpp"
+#include "model/answer.hpp"
 
 #include <array>
 #include <utility>

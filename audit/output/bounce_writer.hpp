@@ -6,13 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bounce/bounce.hpp"
-#include "report/report.hpp"
+#include "model/bounce.hpp"
+#include "model/report.hpp"
 
 namespace mailaudit {
 
-nlohmann::ordered_json bounce_json(const bounce::Bounce& b, const rules::Rules& rules);
-std::string bounce_text(const bounce::Bounce& b, const rules::Rules& rules);
+// Both write b.summary as the lead sentence: set it (bounce::lead_sentence) before writing.
+nlohmann::ordered_json bounce_json(const bounce::Bounce& b);
+std::string bounce_text(const bounce::Bounce& b);
 // Findings at `first` (the stage the bounce points at) come first, the rest keep their order.
 void order_by_stage(Report& r, Stage first);
 

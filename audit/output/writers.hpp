@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report/report.hpp"
+#include "model/report.hpp"
 
 namespace mailaudit {
 
@@ -26,8 +26,11 @@ nlohmann::ordered_json batch_json(const std::vector<Report>& rs, const WriterOpt
 // One URL record, as in DESIGN.md (shared by the report and `mailaudit urls`).
 nlohmann::ordered_json url_json(const urls::Url& u);
 // `mailaudit urls`: schema mailaudit-urls/1 for one message, and its text form.
-nlohmann::ordered_json urls_json(const std::string& source, const std::vector<urls::Url>& urls);
-std::string urls_text(const std::string& source, const std::vector<urls::Url>& urls);
+// `domains`: urls::distinct_domains of `urls`, computed by the caller (writers only format).
+nlohmann::ordered_json urls_json(const std::string& source, const std::vector<urls::Url>& urls,
+                                 const std::vector<std::string>& domains);
+std::string urls_text(const std::string& source, const std::vector<urls::Url>& urls,
+                      const std::vector<std::string>& domains);
 // JSON text; invalid UTF-8 in message-derived strings is replaced, never an exception.
 std::string dump_json(const nlohmann::ordered_json& j, bool pretty);
 

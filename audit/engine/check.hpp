@@ -9,15 +9,14 @@
 
 #include "auth/auth_results.hpp"
 #include "dns/resolver.hpp"
-#include "envelope.hpp"
+#include "model/envelope.hpp"
 #include "message/message.hpp"
-#include "report/finding.hpp"
+#include "model/finding.hpp"
+#include "rules/make_finding.hpp"
 #include "rules/rules.hpp"
-#include "urls/url.hpp"
+#include "model/url.hpp"
 
 namespace mailaudit {
-
-using Args = std::vector<std::pair<std::string, std::string>>;
 
 // Settings of a run that checks read.
 struct CheckOptions {
@@ -42,9 +41,9 @@ class Context {
   const std::vector<urls::Url>& urls;  // every URL and domain in the message (audit/urls), extracted once
   auth::AuthResults& auth;             // SPF, DKIM, DMARC of the message, computed once on first use
 
-  // A finding with the words of rules/findings.toml for `id`, placeholders filled from `args`.
-  // Throws std::logic_error when the id has no entry (a test keeps the registry and the rules in step).
-  Finding make(std::string_view id, const Args& args = {}) const;
+  // A finding with the words of rules/findings.toml for `id`, placeholders filled from `args`
+  // (make_finding: throws std::logic_error when the id has no entry).
+  Finding make(std::string_view id, const Args& args = {}) const { return make_finding(rules, id, args); }
 };
 
 struct Check {

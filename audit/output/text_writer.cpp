@@ -2,7 +2,7 @@
 #include <map>
 #include <sstream>
 
-#include "report/writers.hpp"
+#include "output/writers.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "dns/answer.hpp"
-#include "envelope.hpp"
-#include "report/finding.hpp"
-#include "urls/url.hpp"
+#include "model/answer.hpp"
+#include "model/envelope.hpp"
+#include "model/finding.hpp"
+#include "model/url.hpp"
 
 namespace mailaudit {
 
@@ -32,6 +32,8 @@ struct Report {
   Envelope context;
   std::vector<Finding> findings;
   std::vector<urls::Url> urls;  // every URL and domain found in the message
+  std::vector<std::string> domains;  // distinct registered domains (or bare hosts) of `urls`, sorted
+  std::string ip_reverse_name;       // the PTR query name of context.ip ("" without a valid --ip)
   DnsInfo dns;
   std::vector<std::string> not_run;  // "rdns: needs --ip" ...
   std::string error;                 // set when the message could not be audited at all

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "dns/answer.hpp"
-#include "report/stage.hpp"
+#include "model/answer.hpp"
+#include "model/stage.hpp"
 
 namespace mailaudit {
 

@@ -1,4 +1,4 @@
-#include "check.hpp"
+#include "engine/check.hpp"
 
 #include <algorithm>
 #include <future>
@@ -9,19 +9,21 @@
 
 namespace mailaudit {
 
-Finding Context::make(std::string_view id, const Args& args) const {
-  const rules::FindingText* t = rules.finding(id);
-  if (!t) throw std::logic_error("no rules entry for finding " + std::string(id));
+namespace {
+
+// The check.failed finding; without its rules entry (a --rules overlay the start-up validation let
+// through) still a finding, never a second exception.
+Finding check_failed(const Context& ctx, std::string_view check, const std::string& what) {
+  Args args{{"check", std::string(check)}, {"what", what}};
+  if (ctx.rules.finding("check.failed")) return ctx.make("check.failed", args);
   Finding f;
-  f.id = t->id;
-  f.stage = t->stage;
-  f.severity = t->severity;
-  f.title = text::fill(t->title, args);
-  f.detail = text::fill(t->detail, args);
-  f.remedy = text::fill(t->remedy, args);
-  f.references = t->references;
+  f.id = "check.failed";
+  f.severity = Severity::warning;
+  f.title = std::string(check) + ": " + what;
   return f;
 }
+
+}  // namespace
 
 std::string missing_context(const Check& check, const Envelope& env) {
   for (auto need : check.needs) {
@@ -43,13 +45,16 @@ std::vector<Finding> run_checks(const std::vector<Check>& checks, const Context&
   running.reserve(checks.size());
   for (const auto& check : checks) running.push_back(pool.submit([&check, &ctx] { return check.run(ctx); }));
 
+  // Every task holds `ctx`: wait for all of them before anything below may throw, so no task outlives
+  // the Context it reads (a throw here used to unwind while tasks still ran).
+  for (auto& r : running) r.wait();
   std::vector<Finding> all;
   for (std::size_t i = 0; i < checks.size(); ++i) {
     std::vector<Finding> found;
     try {
       found = running[i].get();
     } catch (const std::exception& e) {
-      found = {ctx.make("check.failed", {{"check", std::string(checks[i].id)}, {"what", e.what()}})};
+      found = {check_failed(ctx, checks[i].id, e.what())};
     }
     for (auto& f : found) {
       f.check = std::string(checks[i].id);

@@ -1,4 +1,4 @@
-#include "dns/public_suffix.hpp"
+#include "util/public_suffix.hpp"
 
 #include <libpsl.h>
 
@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 
 namespace mailaudit::dns {
 

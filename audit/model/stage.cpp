@@ -1,4 +1,4 @@
-#include "report/stage.hpp"
+#include "model/stage.hpp"
 
 namespace mailaudit {
 

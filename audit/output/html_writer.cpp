@@ -3,7 +3,7 @@
 // Everything from the message or the DNS is escaped.
 #include <sstream>
 
-#include "report/writers.hpp"
+#include "output/writers.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {

@@ -4,9 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "dns/names.hpp"
-#include "report/writers.hpp"
-#include "urls/extract.hpp"
+#include "output/writers.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {
@@ -81,12 +79,9 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
   out << "| Sending IP | " << cell(r.context.ip.value_or("")) << " |\n";
   if (r.context.ip) {
     std::string ptr = "not checked";
-    if (auto ip = dns::parse_ip(*r.context.ip)) {
-      std::string rev = dns::reverse_name(*ip);
-      for (const auto& q : r.dns.queries)
-        if (q.name == rev && q.type == dns::RRType::PTR)
-          ptr = q.records.empty() ? std::string("none (") + std::string(to_string(q.status)) + ")" : dns::presentation(q);
-    }
+    for (const auto& q : r.dns.queries)
+      if (!r.ip_reverse_name.empty() && q.name == r.ip_reverse_name && q.type == dns::RRType::PTR)
+        ptr = q.records.empty() ? std::string("none (") + std::string(to_string(q.status)) + ")" : dns::presentation(q);
     if (const Finding* f = find_check(r, "rdns"))
       ptr += f->id == "rdns.ok" ? " (forward-confirmed)" : f->id == "rdns.unconfirmed" ? " (not forward-confirmed)" : "";
     out << "| Reverse DNS (PTR) | " << cell(ptr) << " |\n";
@@ -116,7 +111,7 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
   }
 
   // The domains in the content: after end of DATA these are the first suspects (AOL 521 5.2.1, Yahoo PH01).
-  auto domains = urls::distinct_domains(r.urls);
+  const auto& domains = r.domains;
   if (!domains.empty()) {
     out << "## Domains in the message\n\n| Domain | Where | Example URL |\n|---|---|---|\n";
     std::size_t rows = 0;
