@@ -14,6 +14,7 @@
 #include "message/input.hpp"
 #include "message/rfc5322.hpp"
 #include "output.hpp"
+#include "setup.hpp"
 #include "registry.hpp"
 #include "output/bounce_writer.hpp"
 #include "output/writers.hpp"
@@ -77,7 +78,7 @@ int run(const BounceOptions& o) {
   std::unique_ptr<Output> out;
   std::unique_ptr<dns::DnsStack> dns;
   try {
-    rules = std::make_unique<rules::Rules>(o.rules_dir.empty() ? rules::Rules::builtin() : rules::Rules::from_dir(o.rules_dir));
+    rules = std::make_unique<rules::Rules>(load_rules(o.rules_dir));
     out = std::make_unique<Output>(o.output);
     if (o.audit) {
       dns::DnsSettings ds;
@@ -183,7 +184,7 @@ std::function<int()> add_bounce_command(CLI::App& app) {
   cmd->add_option("--zone", o->zones, "zone file or folder answering first for --audit (repeatable)");
   cmd->add_flag("--offline", o->offline, "--audit without network DNS: zone files only");
   cmd->add_option("--timeout", o->timeout_ms, "DNS timeout per try, milliseconds")->check(CLI::Range(10, 60000));
-  cmd->add_option("--rules", o->rules_dir, "folder of rules files replacing the built-in ones");
+  cmd->add_option("--rules", o->rules_dir, "folder of rules files laid over the built-in ones (same id replaces, enabled = false removes)");
   return [o] { return run(*o); };
 }
 

@@ -11,6 +11,7 @@
 #include "dns/dns_stack.hpp"
 #include "util/names.hpp"
 #include "output.hpp"
+#include "setup.hpp"
 #include "registry.hpp"
 #include "output/writers.hpp"
 #include "rules/rules.hpp"
@@ -64,8 +65,7 @@ Report strip_for_summary(const Report& r) {
 int run(const CheckOptions& o, const CLI::App& cmd) {
   std::unique_ptr<rules::Rules> rules;
   try {
-    rules = std::make_unique<rules::Rules>(o.rules_dir.empty() ? rules::Rules::builtin()
-                                                               : rules::Rules::from_dir(o.rules_dir));
+    rules = std::make_unique<rules::Rules>(load_rules(o.rules_dir));
   } catch (const rules::RulesError& e) {
     std::cerr << "mailaudit: rules: " << e.what() << "\n";
     return 2;
@@ -200,7 +200,7 @@ std::function<int()> add_check_command(CLI::App& app) {
       ->check(CLI::Range(10, 60000))->capture_default_str();
   cmd->add_option("--tries", o->tries, "DNS tries per lookup, each to the next server")
       ->check(CLI::Range(1, 10))->capture_default_str();
-  cmd->add_option("--rules", o->rules_dir, "folder of rules files replacing the built-in ones");
+  cmd->add_option("--rules", o->rules_dir, "folder of rules files laid over the built-in ones (same id replaces, enabled = false removes)");
   cmd->add_option("--blocklist-key", o->blocklist_keys, "key of a key-based blocklist, ID=KEY (spamhaus-dqs, abusix)");
   cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never")
       ->check(CLI::IsMember({"error", "warning", "never"}));

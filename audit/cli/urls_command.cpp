@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "message/input.hpp"
 #include "output.hpp"
+#include "setup.hpp"
 #include "output/writers.hpp"
 #include "rules/rules.hpp"
 #include "urls/extract.hpp"
@@ -25,8 +26,7 @@ int run(const UrlsOptions& o) {
   std::unique_ptr<rules::Rules> rules;
   std::unique_ptr<Output> out;
   try {
-    rules = std::make_unique<rules::Rules>(o.rules_dir.empty() ? rules::Rules::builtin()
-                                                               : rules::Rules::from_dir(o.rules_dir));
+    rules = std::make_unique<rules::Rules>(load_rules(o.rules_dir));
     out = std::make_unique<Output>(o.output);
   } catch (const std::exception& e) {
     std::cerr << "mailaudit: " << e.what() << "\n";
@@ -64,7 +64,7 @@ std::function<int()> add_urls_command(CLI::App& app) {
   cmd->add_option("MESSAGE", o->messages, "message file, - for stdin, an mbox file or a Maildir")->required();
   cmd->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--output", o->output, "write to FILE instead of stdout");
-  cmd->add_option("--rules", o->rules_dir, "folder of rules files replacing the built-in ones");
+  cmd->add_option("--rules", o->rules_dir, "folder of rules files laid over the built-in ones (same id replaces, enabled = false removes)");
   cmd->add_option("--max-size", o->limits.max_message_bytes, "largest message in bytes")->capture_default_str();
   return [o] { return run(*o); };
 }

@@ -1,21 +1,23 @@
 #include "rules/rules.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
 
-#include "dns/names.hpp"
+#include "util/names.hpp"
 #include "rules/embedded.hpp"
 
 namespace mailaudit::rules {
 
 namespace {
 
+// "file:line". A node merged in from a --rules overlay names the overlay's file, not the built-in one.
 std::string where(const std::string& file, const toml::source_region& src) {
-  return file + ":" + std::to_string(src.begin.line);
+  return (src.path && !src.path->empty() ? *src.path : file) + ":" + std::to_string(src.begin.line);
 }
 
 [[noreturn]] void fail(const std::string& file, const toml::node& node, const std::string& what) {
@@ -333,61 +335,155 @@ const Provider* provider_for_mx(const std::vector<Provider>& providers, const st
   return nullptr;
 }
 
+namespace {
+
+using Loader = void (*)(const std::string& file, const toml::table& root, Rules& into);
+
+// The rules files and their loaders, in load order: the only list of rules files.
+struct RulesFile {
+  std::string_view name;
+  Loader load;
+};
+
+}  // namespace
+
+// Friend of Rules: the one place that writes its members.
+struct RulesLoaders {
+  static const std::vector<RulesFile>& table() {
+    static const std::vector<RulesFile> files{
+        {"findings.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_findings(f, t, r.findings_); }},
+        {"headers.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_headers(f, t, r.headers_); }},
+        {"rdns.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_rdns(f, t, r.rdns_); }},
+        {"blocklists.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_blocklists(f, t, r.blocklists_); }},
+        {"providers.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_providers(f, t, r.providers_); }},
+        {"ip_ranges.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_ip_ranges(f, t, r.ip_ranges_); }},
+        {"urls.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_urls(f, t, r.urls_); }},
+        {"bounces.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bounces(f, t, r.bounces_); }},
+        {"bulk.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bulk(f, t, r.bulk_); }},
+    };
+    return files;
+  }
+
+  static Rules load(const std::vector<std::pair<std::string, toml::table>>& tables) {
+    Rules rules;
+    for (const auto& file : table()) {
+      auto it = std::find_if(tables.begin(), tables.end(), [&](const auto& t) { return t.first == file.name; });
+      if (it == tables.end()) throw RulesError(std::string(file.name) + ": rules file missing");
+      file.load(it->first, it->second, rules);
+    }
+    return rules;
+  }
+};
+
+namespace {
+
+toml::table parse_toml(const std::string& text, const std::string& path) {
+  try {
+    return toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    throw RulesError(where(path, e.source()) + ": " + std::string(e.description()));
+  }
+}
+
+// What makes two entries of an array of tables "the same entry" for an overlay: the first of these keys
+// that the entry has (most entries have an id; stage texts a stage, ranges a CIDR, phrases a pattern).
+std::optional<std::string> entry_key(const toml::table& t) {
+  for (std::string_view k : {"id", "stage", "cidr", "pattern"})
+    if (auto v = t[k].value<std::string>()) return std::string(k) + "=" + *v;
+  return std::nullopt;
+}
+
+bool disabled(const toml::table& t) { return t["enabled"].value<bool>() == false; }
+
+// Lay `over` on `base`: in an array of tables, an entry with the same key is merged into the built-in one
+// key by key, a new key adds one, `enabled = false` removes it; tables merge key by key; any other value
+// (strings, numbers, plain arrays) replaces.
+// Nodes are moved, not copied, out of `over`: toml++ drops the source position on a copy, and a loader
+// error about an overlaid entry must name the overlay's file and line.
+void overlay(toml::table& base, toml::table& over) {
+  for (auto&& [key, value] : over) {
+    toml::node* old = base.get(key);
+    toml::array* entries = value.as_array();
+    if (old && old->is_array_of_tables() && entries && entries->is_array_of_tables()) {
+      toml::array& into = *old->as_array();
+      for (auto& e : *entries) {
+        toml::table& t = *e.as_table();
+        auto k = entry_key(t);
+        auto same = std::find_if(into.begin(), into.end(), [&](const toml::node& n) {
+          return k && entry_key(*n.as_table()) == k;
+        });
+        if (same != into.end()) {
+          if (disabled(t)) into.erase(same);
+          else overlay(*same->as_table(), t);  // key by key: an entry may change just its title
+        } else if (!disabled(t)) {
+          into.push_back(std::move(t));
+        }
+      }
+    } else if (old && old->is_table() && value.is_table()) {
+      overlay(*old->as_table(), *value.as_table());
+    } else {
+      value.visit([&, &k = key](auto& v) { base.insert_or_assign(k, std::move(v)); });
+    }
+  }
+}
+
+// The built-in files parsed, name -> table.
+std::vector<std::pair<std::string, toml::table>> builtin_tables() {
+  std::vector<std::pair<std::string, toml::table>> out;
+  for (const auto& f : embedded_files()) out.emplace_back(f.name, parse_toml(std::string(f.contents), f.name));
+  return out;
+}
+
+}  // namespace
+
 const std::vector<std::string>& rule_file_names() {
-  static const std::vector<std::string> names{"findings.toml", "headers.toml", "rdns.toml", "blocklists.toml",
-                                              "providers.toml", "ip_ranges.toml", "urls.toml",
-                                              "bounces.toml", "bulk.toml"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& f : RulesLoaders::table()) n.emplace_back(f.name);
+    return n;
+  }();
   return names;
 }
 
 Rules Rules::from_files(const std::vector<std::pair<std::string, std::string>>& files) {
-  Rules rules;
-  for (const auto& wanted : rule_file_names()) {
-    auto it = std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.first == wanted; });
-    if (it == files.end()) throw RulesError(wanted + ": rules file missing");
-    toml::table root;
-    try {
-      root = toml::parse(it->second, it->first);
-    } catch (const toml::parse_error& e) {
-      throw RulesError(where(it->first, e.source()) + ": " + std::string(e.description()));
-    }
-    if (wanted == "findings.toml") load_findings(it->first, root, rules.findings_);
-    else if (wanted == "headers.toml") load_headers(it->first, root, rules.headers_);
-    else if (wanted == "rdns.toml") load_rdns(it->first, root, rules.rdns_);
-    else if (wanted == "blocklists.toml") load_blocklists(it->first, root, rules.blocklists_);
-    else if (wanted == "providers.toml") load_providers(it->first, root, rules.providers_);
-    else if (wanted == "ip_ranges.toml") load_ip_ranges(it->first, root, rules.ip_ranges_);
-    else if (wanted == "urls.toml") load_urls(it->first, root, rules.urls_);
-    else if (wanted == "bounces.toml") load_bounces(it->first, root, rules.bounces_);
-    else if (wanted == "bulk.toml") load_bulk(it->first, root, rules.bulk_);
-  }
-  return rules;
+  std::vector<std::pair<std::string, toml::table>> tables;
+  for (const auto& [name, text] : files) tables.emplace_back(name, parse_toml(text, name));
+  return RulesLoaders::load(tables);
 }
 
-Rules Rules::builtin() {
-  std::vector<std::pair<std::string, std::string>> files;
-  for (const auto& f : embedded_files()) files.emplace_back(f.name, f.contents);
-  return from_files(files);
-}
+Rules Rules::builtin() { return RulesLoaders::load(builtin_tables()); }
 
 Rules Rules::from_dir(const std::string& dir) {
-  std::vector<std::pair<std::string, std::string>> files;
-  for (const auto& name : rule_file_names()) {
-    std::filesystem::path p = std::filesystem::path(dir) / name;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw RulesError(p.string() + ": cannot read rules file");
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw RulesError(dir + ": not a folder of rules files");
+  auto tables = builtin_tables();
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".toml") continue;
+    std::string name = entry.path().filename().string();
+    auto it = std::find_if(tables.begin(), tables.end(), [&](const auto& t) { return t.first == name; });
+    if (it == tables.end())
+      throw RulesError(entry.path().string() + ":1: not a rules file (the files are " + [] {
+        std::string all;
+        for (const auto& n : rule_file_names()) all += (all.empty() ? "" : ", ") + n;
+        return all;
+      }() + ")");
+    std::ifstream in(entry.path(), std::ios::binary);
+    if (!in) throw RulesError(entry.path().string() + ": cannot read rules file");
     std::ostringstream ss;
     ss << in.rdbuf();
-    files.emplace_back(p.string(), ss.str());
+    toml::table over = parse_toml(ss.str(), entry.path().string());
+    overlay(it->second, over);
   }
-  // from_files matches on the bare name; keep the full path for error messages.
-  std::vector<std::pair<std::string, std::string>> named;
-  for (std::size_t i = 0; i < files.size(); ++i) named.emplace_back(rule_file_names()[i], files[i].second);
-  try {
-    return from_files(named);
-  } catch (const RulesError& e) {
-    throw RulesError((std::filesystem::path(dir) / e.what()).string());
-  }
+  if (ec) throw RulesError(dir + ": " + ec.message());
+  return RulesLoaders::load(tables);
+}
+
+std::vector<std::string> missing_findings(const Rules& rules, const std::vector<std::string_view>& ids) {
+  std::vector<std::string> out;
+  for (auto id : ids)
+    if (!rules.finding(id)) out.emplace_back(id);
+  return out;
 }
 
 const FindingText* Rules::finding(std::string_view id) const {

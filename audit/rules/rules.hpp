@@ -1,5 +1,5 @@
 // Rules: knowledge that changes without the code changing (finding texts, header facts, blocklists...),
-// loaded from the TOML files in rules/. Embedded in the binary; `--rules DIR` replaces them.
+// loaded from the TOML files in rules/. Embedded in the binary; `--rules DIR` lays its files over them.
 #pragma once
 #include <map>
 #include <regex>
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "report/stage.hpp"
+#include "model/stage.hpp"
 
 namespace mailaudit::rules {
 
@@ -141,7 +141,9 @@ class Rules {
  public:
   // The rules compiled into the binary.
   static Rules builtin();
-  // Every rules file read from DIR instead; a file missing there is an error.
+  // The built-in rules with DIR's files laid over them: in each array of tables an entry with the same
+  // id (or stage, cidr, pattern) changes the built-in one key by key, a new one adds, `enabled = false` removes; other
+  // keys replace. A folder may hold any subset of the files; a .toml that is not a rules file is an error.
   static Rules from_dir(const std::string& dir);
   // Parse one set of named files (name -> contents); used by both of the above and by tests.
   static Rules from_files(const std::vector<std::pair<std::string, std::string>>& files);
@@ -158,6 +160,7 @@ class Rules {
   const std::vector<BulkProvider>& bulk() const { return bulk_; }
 
  private:
+  friend struct RulesLoaders;  // rules.cpp: the {file, loader} table
   std::map<std::string, FindingText, std::less<>> findings_;
   HeaderRules headers_;
   RdnsRules rdns_;
@@ -171,5 +174,8 @@ class Rules {
 
 // Names of the rules files the loader expects.
 const std::vector<std::string>& rule_file_names();
+
+// The ids of `ids` that have no entry in the findings' words (the CLI checks the registry with it at start).
+std::vector<std::string> missing_findings(const Rules& rules, const std::vector<std::string_view>& ids);
 
 }  // namespace mailaudit::rules

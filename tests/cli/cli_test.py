@@ -27,6 +27,12 @@ def main():
     (tmp / "empty.eml").write_bytes(b"")
     (tmp / "notmaildir").mkdir()
     out = tmp / "report.json"
+    one_title = tmp / "rules-one-title"  # a --rules folder with one file and one changed title
+    one_title.mkdir()
+    (one_title / "findings.toml").write_text('[[finding]]\nid = "headers.date_missing"\ntitle = "Changed"\n')
+    no_failed = tmp / "rules-no-check-failed"  # the runner's own finding removed
+    no_failed.mkdir()
+    (no_failed / "findings.toml").write_text('[[finding]]\nid = "check.failed"\nenabled = false\n')
 
     # label, args, stdin, want exit, text wanted on stderr (or None for empty stderr)
     rows = [
@@ -37,6 +43,10 @@ def main():
         ("--fail-on warning", ["check", "fixtures/messages/malformed-mime.eml", "--fail-on", "warning"] + OFFLINE, None, 1, None),
         ("stdin", ["check", "-"] + OFFLINE, (ROOT / "fixtures/messages/newsletter.eml").read_bytes(), 0, None),
         ("missing file", ["check", str(tmp / "nope.eml")] + OFFLINE, None, 2, "nope.eml: No such file"),
+        ("--rules with one changed title", ["check", "fixtures/messages/newsletter.eml", "--rules", str(one_title)] + OFFLINE,
+         None, 0, None),
+        ("--rules without check.failed", ["check", "fixtures/messages/newsletter.eml", "--rules", str(no_failed)] + OFFLINE,
+         None, 2, "rules-no-check-failed/findings.toml: no entry for finding check.failed"),
         ("empty file", ["check", str(tmp / "empty.eml")] + OFFLINE, None, 2, "empty.eml: empty file"),
         ("binary file", ["check", "/bin/sh"] + OFFLINE, None, 2, "/bin/sh: binary data"),
         ("100 MB file", ["check", str(big)] + OFFLINE, None, 2, "big.eml: message is"),

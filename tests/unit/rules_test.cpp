@@ -1,5 +1,8 @@
 // The rules files: they load, every finding id a check declares has words, and errors name file:line.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <set>
 
 #include "registry.hpp"
@@ -81,5 +84,89 @@ TEST_CASE("rules loader errors name the file and line", "[unit]") {
     }
     INFO(row.label << ": got \"" << got << "\", want it to contain \"" << row.want << "\"");
     CHECK(got.find(row.want) != std::string::npos);
+  }
+}
+
+namespace {
+
+// A folder of overlay files under the system temp dir, removed when the test ends.
+struct OverlayDir {
+  std::filesystem::path path;
+  explicit OverlayDir(const std::vector<std::pair<std::string, std::string>>& files) {
+    path = std::filesystem::temp_directory_path() /
+           ("mailaudit-rules-" + std::to_string(std::hash<std::string>{}(files.empty() ? "" : files[0].second)));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+    for (const auto& [name, text] : files) std::ofstream(path / name) << text;
+  }
+  ~OverlayDir() { std::filesystem::remove_all(path); }
+};
+
+}  // namespace
+
+TEST_CASE("rules overlay: a folder lays its files over the built-in rules", "[unit]") {
+  const rules::Rules builtin = rules::Rules::builtin();
+  struct Row {
+    std::string label, file, contents;
+    std::function<std::string(const rules::Rules&)> problem;  // "" when the overlay did what it should
+  };
+  const Row rows[] = {
+      {"one changed title, nothing else", "findings.toml", "[[finding]]\nid = \"rdns.missing\"\ntitle = \"Changed\"\n",
+       [&](const rules::Rules& r) -> std::string {
+         const auto* f = r.finding("rdns.missing");
+         if (!f || f->title != "Changed") return "title: got \"" + (f ? f->title : "(none)") + "\", want \"Changed\"";
+         if (f->detail != builtin.finding("rdns.missing")->detail) return "detail changed, want the built-in one";
+         if (r.findings().size() != builtin.findings().size()) return "finding count changed";
+         return "";
+       }},
+      {"enabled = false removes an entry", "providers.toml", "[[provider]]\nid = \"google\"\nenabled = false\n",
+       [&](const rules::Rules& r) -> std::string {
+         for (const auto& p : r.providers())
+           if (p.id == "google") return "google: got present, want removed";
+         return r.providers().size() + 1 == builtin.providers().size() ? "" : "other providers changed";
+       }},
+      {"a new id adds an entry", "urls.toml", "shorteners = [\"sho.rt\"]\n",
+       [&](const rules::Rules& r) -> std::string {
+         return r.urls().shorteners == std::vector<std::string>{"sho.rt"} ? "" : "plain arrays: want replaced";
+       }},
+      {"a scalar replaces", "headers.toml", "max_line_octets = 500\n",
+       [&](const rules::Rules& r) -> std::string {
+         return r.headers().max_line_octets == 500 ? "" : "max_line_octets: got " +
+                                                              std::to_string(r.headers().max_line_octets) + ", want 500";
+       }},
+  };
+  for (const auto& row : rows) {
+    OverlayDir dir({{row.file, row.contents}});
+    std::string problem;
+    try {
+      problem = row.problem(rules::Rules::from_dir(dir.path.string()));
+    } catch (const rules::RulesError& e) {
+      problem = std::string("threw: ") + e.what();
+    }
+    INFO(row.label << ": " << problem);
+    CHECK(problem.empty());
+  }
+}
+
+TEST_CASE("rules overlay: errors name the overlay file", "[unit]") {
+  struct Row {
+    std::string label, file, contents, want;
+  };
+  const Row rows[] = {
+      {"syntax error", "findings.toml", "\n[[finding]]\nid = \n", "findings.toml:3"},
+      {"a new entry must be complete", "findings.toml", "\n\n[[finding]]\nid = \"new.one\"\n", "findings.toml:3: missing key"},
+      {"not a rules file", "finding.toml", "x = 1\n", "finding.toml:1: not a rules file"},
+  };
+  for (const auto& row : rows) {
+    OverlayDir dir({{row.file, row.contents}});
+    std::string got;
+    try {
+      rules::Rules::from_dir(dir.path.string());
+    } catch (const rules::RulesError& e) {
+      got = e.what();
+    }
+    INFO(row.label << ": got \"" << got << "\", want it to contain \"" << row.want << "\" and the folder");
+    CHECK(got.find(row.want) != std::string::npos);
+    CHECK(got.find(dir.path.string()) != std::string::npos);
   }
 }

@@ -1,0 +1,14 @@
+// Set-up shared by the subcommands.
+#pragma once
+#include <string>
+
+#include "rules/rules.hpp"
+
+namespace mailaudit::cli {
+
+// The built-in rules, with DIR laid over them when DIR is not empty, checked against the registry: every
+// finding id a check may emit, and check.failed, must have its words. Throws rules::RulesError with
+// "file[:line]: problem", which the commands print as a one-line error before exiting 2.
+rules::Rules load_rules(const std::string& dir);
+
+}  // namespace mailaudit::cli
