@@ -36,14 +36,6 @@ std::vector<std::string> fragilities(const auth::DkimSignature& s, const auth::R
   std::vector<std::string> out;
   if (bare_line_ends(raw)) out.push_back("bare CR or LF characters: relays turn them into CRLF and the hashes break");
   if (s.body_length) out.push_back("l= signs only the first " + std::to_string(*s.body_length) + " body bytes: anything appended passes");
-  for (std::string name : {"from", "subject", "list-unsubscribe"}) {
-    std::size_t present = 0;
-    for (const auto& h : parts.headers)
-      if (text::iequals(h.name, name)) ++present;
-    if (present == 0 && name != "from") continue;
-    auto listed = static_cast<std::size_t>(std::count(s.signed_headers.begin(), s.signed_headers.end(), name));
-    if (listed <= present) out.push_back(name + " is not over-signed: a second " + name + " field can be added without breaking the signature");
-  }
   bool long_line = false, trailing = false;
   std::string_view body = parts.body;
   for (std::size_t i = 0; i < body.size();) {
@@ -57,6 +49,21 @@ std::vector<std::string> fragilities(const auth::DkimSignature& s, const auth::R
   if (long_line) out.push_back("body lines over 998 octets: relays wrap them and the body hash breaks");
   if (trailing && s.canonicalization.ends_with("simple"))
     out.push_back("lines with trailing whitespace under simple body canonicalization: relays strip it and the body hash breaks");
+  return out;
+}
+
+// Fields a second copy of which could be added without breaking the signature. Not over-signing is the
+// default of most ESPs and verifiers accept it (no receiver rejects on it), so this is information.
+std::vector<std::string> not_oversigned(const auth::DkimSignature& s, const auth::RawParts& parts) {
+  std::vector<std::string> out;
+  for (std::string name : {"from", "subject", "list-unsubscribe"}) {
+    std::size_t present = 0;
+    for (const auto& h : parts.headers)
+      if (text::iequals(h.name, name)) ++present;
+    if (present == 0 && name != "from") continue;
+    auto listed = static_cast<std::size_t>(std::count(s.signed_headers.begin(), s.signed_headers.end(), name));
+    if (listed <= present) out.push_back(name);
+  }
   return out;
 }
 
@@ -87,6 +94,14 @@ std::vector<Finding> run_dkim(const Context& ctx) {
         for (const auto& x : frag) list += (list.empty() ? "" : "; ") + x;
         a.emplace_back("problems", list);
         out.push_back(ctx.make("dkim.fragile", a));
+      }
+      auto fields = not_oversigned(s, parts);
+      if (!fields.empty()) {
+        Args a = args;
+        std::string list;
+        for (const auto& x : fields) list += (list.empty() ? "" : ", ") + x;
+        a.emplace_back("fields", list);
+        out.push_back(ctx.make("dkim.not_oversigned", a));
       }
     }
   }

@@ -14,7 +14,11 @@ std::vector<Finding> run_sender(const Context& ctx) {
   EnvelopeAddress addr = parse_envelope_address(mail_from);
   if (!addr.problem.empty())
     return {ctx.make("sender.invalid", {{"value", text::printable(mail_from, 120)}, {"why", addr.problem}})};
-  if (addr.domain.front() == '[') return {};  // an address literal has no DNS to check
+  std::vector<Finding> out;
+  if (addr.long_local)
+    out.push_back(ctx.make("sender.long_local_part", {{"value", text::printable(mail_from, 120)},
+                                                       {"octets", std::to_string(addr.local.size())}}));
+  if (addr.domain.front() == '[') return out;  // an address literal has no DNS to check
 
   dns::MailDomain d = dns::inspect_mail_domain(ctx.dns, dns::to_a_label(addr.domain).value_or(addr.domain));
   Args args{{"domain", addr.domain}};
@@ -43,7 +47,8 @@ std::vector<Finding> run_sender(const Context& ctx) {
   }
   Finding f = ctx.make(id, args);
   f.evidence = std::move(d.evidence);
-  return {std::move(f)};
+  out.push_back(std::move(f));
+  return out;
 }
 
 }  // namespace mailaudit::checks

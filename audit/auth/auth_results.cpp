@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "message/envelope_address.hpp"
 #include "message/rfc5322.hpp"
 
 namespace mailaudit::auth {
@@ -31,10 +30,16 @@ void AuthResults::evaluate_spf() {
     req.sender = "postmaster@" + req.helo;
     spf_identity_ = "the null sender, checked as postmaster@" + req.helo;
   } else {
-    EnvelopeAddress a = parse_envelope_address(from);
-    if (!a.problem.empty() || a.domain.empty() || a.domain.front() == '[') return;
-    req.domain = a.domain;
-    req.sender = from;
+    // Every MAIL FROM a receiver might be handed gets SPF, valid RFC 5321 or not (RFC 7208 §4.3): a
+    // malformed domain (empty or over-long label, a domain literal) is check_host()'s "none", an empty
+    // local part is "postmaster"; the sender check reports the syntax on its own.
+    std::string_view addr = from;
+    if (addr.size() >= 2 && addr.front() == '<' && addr.back() == '>') addr = addr.substr(1, addr.size() - 2);
+    std::size_t at = addr.rfind('@');
+    req.domain = std::string(at == std::string_view::npos ? addr : addr.substr(at + 1));
+    req.sender = at == std::string_view::npos ? "postmaster@" + req.domain
+                 : at == 0                    ? "postmaster" + std::string(addr)
+                                              : std::string(addr);
     spf_identity_ = "MAIL FROM " + from;
   }
   spf_domain_ = req.domain;

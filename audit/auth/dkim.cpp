@@ -179,6 +179,13 @@ void verify_one(DkimSignature& s, const RawParts& parts, std::size_t sig_index, 
       return set(s, DkimResult::permerror, "syntax", "i= is not in d= " + s.domain);
   }
   if (s.expires && *s.expires < now) return set(s, DkimResult::permerror, "expired", "expired at x=" + std::to_string(*s.expires));
+  // A signing time ahead of the verifier's clock: OpenDKIM fails it beyond its clock drift allowance
+  // (DKIM_SIGERROR_FUTURE, 300 s by default) and dkimpy raises "timestamp in future" likewise.
+  constexpr long kClockDrift = 300;
+  if (s.timestamp && *s.timestamp > now + kClockDrift)
+    return set(s, DkimResult::fail, "future",
+               "t=" + std::to_string(*s.timestamp) + " is " + std::to_string(*s.timestamp - now) +
+                   " seconds in the future: OpenDKIM and dkimpy fail such a signature");
   auto slash = s.canonicalization.find('/');
   std::string hcanon = s.canonicalization.substr(0, slash);
   std::string bcanon = slash == std::string::npos ? "simple" : s.canonicalization.substr(slash + 1);

@@ -52,6 +52,8 @@ DmarcRecord parse_dmarc(const std::string& text_in, const std::string& domain) {
   r.text = text_in;
   std::set<std::string> seen;
   bool first = true;
+  std::size_t policy_problems = 0;  // invalid p= or sp= values (RFC 7489 §6.6.3 step 6)
+  bool valid_rua = false;
   for (auto part : text::split(text_in, ';')) {
     std::string_view p = text::trim(part);
     if (p.empty()) continue;
@@ -76,8 +78,8 @@ DmarcRecord parse_dmarc(const std::string& text_in, const std::string& domain) {
       return false;
     };
     if (tag == "v") continue;
-    if (tag == "p") { if (one_of({"none", "quarantine", "reject"})) r.p = v; }
-    else if (tag == "sp") { if (one_of({"none", "quarantine", "reject"})) r.sp = v; }
+    if (tag == "p") { if (one_of({"none", "quarantine", "reject"})) r.p = v; else ++policy_problems; }
+    else if (tag == "sp") { if (one_of({"none", "quarantine", "reject"})) r.sp = v; else ++policy_problems; }
     else if (tag == "np") { if (one_of({"none", "quarantine", "reject"})) r.np = v; }
     else if (tag == "adkim") { if (one_of({"r", "s"})) r.adkim = v; }
     else if (tag == "aspf") { if (one_of({"r", "s"})) r.aspf = v; }
@@ -87,15 +89,29 @@ DmarcRecord parse_dmarc(const std::string& text_in, const std::string& domain) {
       if (value.empty() || *end || n < 0 || n > 100) r.problems.push_back("pct=" + value + " is not 0-100");
       else r.pct = static_cast<int>(n);
     } else if (tag == "rua" || tag == "ruf") {
-      for (auto uri : text::split(value, ','))
-        if (!text::istarts_with(text::trim(uri), "mailto:")) r.notes.push_back(tag + " URI \"" + std::string(text::trim(uri)) + "\" is not mailto:");
+      for (auto uri : text::split(value, ',')) {
+        std::string_view u = text::trim(uri);
+        if (!text::istarts_with(u, "mailto:")) r.notes.push_back(tag + " URI \"" + std::string(u) + "\" is not mailto:");
+        else if (tag == "rua" && u.find('@') != std::string_view::npos) valid_rua = true;
+      }
     } else if (tag == "fo" || tag == "rf" || tag == "ri" || tag == "t" || tag == "psd") {
       // Known tags (RFC 7489, RFC 9989) that do not change the verdict here.
     } else {
       r.notes.push_back("unknown tag " + tag + "= (ignored by receivers)");
     }
   }
-  if (r.p.empty() && r.problems.empty()) r.problems.push_back("no p= tag: the record has no policy");
+  // RFC 7489 §6.6.3 step 6.1: no valid p= (or an invalid sp=) but a valid rua= -> act as p=none.
+  if (policy_problems > 0 && policy_problems == r.problems.size() && valid_rua) {
+    r.problems.clear();
+    r.p = "none";
+    r.sp.clear();
+    r.notes.push_back("the policy tags are not valid, but rua= is: receivers act as p=none (RFC 7489 §6.6.3)");
+  }
+  // RFC 9989 makes p= optional: a record without it is p=none.
+  if (r.p.empty() && r.problems.empty() && !seen.count("p")) {
+    r.p = "none";
+    r.notes.push_back("no p= tag: receivers act as p=none (RFC 9989; RFC 7489 §6.6.3 with rua=)");
+  }
   return r;
 }
 

@@ -130,7 +130,7 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
 
   std::vector<Report> collected;
   std::vector<Report> summary_input;  // text batches: findings only, for the closing summary
-  bool any_unreadable = false, any_fail = false;
+  bool any_unreadable = false, any_fail = false, any_incomplete = false;
   std::size_t count = 0, failing = 0, unreadable = 0;
   // Progress on stderr only when a person watches it: never when piped or in CI logs.
   const bool progress = isatty(STDERR_FILENO) != 0;
@@ -152,6 +152,8 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     }
     bool failed = fails(r, o.fail_on);
     any_fail = any_fail || failed;
+    // Exit 3: nothing at or above --fail-on, but a lookup a check needed failed, so the verdict is not final.
+    any_incomplete = any_incomplete || (o.fail_on != "never" && summarise(r).incomplete);
     failing += failed && r.error.empty();
     if (o.format == "jsonl") {
       out->write(dump_json(report_json(r, wo), false) + "\n");
@@ -177,7 +179,7 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     else out->write(dump_json(batch_json(collected, wo), true) + "\n");
   }
   if (any_unreadable) return 2;
-  return any_fail ? 1 : 0;
+  return any_fail ? 1 : any_incomplete ? 3 : 0;
 }
 
 }  // namespace

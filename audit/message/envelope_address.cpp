@@ -26,8 +26,8 @@ EnvelopeAddress parse_envelope_address(std::string_view text_in) {
   }
   a.local = std::string(t.substr(0, at));
   a.domain = dns::normalise_name(t.substr(at + 1));
+  a.long_local = a.local.size() > 64;
   if (a.local.empty()) a.problem = "empty local part";
-  else if (a.local.size() > 64) a.problem = "local part over 64 octets (RFC 5321 §4.5.3.1.1)";
   else if (!(a.local.front() == '"' && a.local.back() == '"' && a.local.size() >= 2)) {
     // Dot-string: atoms separated by single dots.
     bool ok = a.local.front() != '.' && a.local.back() != '.' && a.local.find("..") == std::string::npos &&

@@ -1,6 +1,10 @@
 #include "model/report.hpp"
 
+#include <algorithm>
+
 namespace mailaudit {
+
+bool cannot_tell(const Finding& f) { return f.id.ends_with(".temperror") || f.id == "check.failed"; }
 
 Summary summarise(const Report& r) {
   Summary s;
@@ -13,6 +17,12 @@ Summary summarise(const Report& r) {
     };
     if (f.severity == Severity::error) earliest(first_error);
     if (f.severity == Severity::warning) earliest(first_warning);
+    if (cannot_tell(f)) {
+      s.incomplete = true;
+      const std::string& c = f.check.empty() ? f.id.substr(0, f.id.find('.')) : f.check;
+      if (std::find(s.incomplete_checks.begin(), s.incomplete_checks.end(), c) == s.incomplete_checks.end())
+        s.incomplete_checks.push_back(c);
+    }
   }
   if (!r.error.empty() || s.counts[Severity::error] > 0) s.verdict = Verdict::fail;
   else if (s.counts[Severity::warning] > 0) s.verdict = Verdict::warn;

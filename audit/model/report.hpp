@@ -45,7 +45,14 @@ struct Summary {
   Verdict verdict = Verdict::pass;
   std::optional<Stage> first_stage;  // earliest stage with an error (else a warning)
   std::map<Severity, std::size_t> counts;
+  // Incomplete: some lookup a check needed failed (a *.temperror finding) or a check could not finish
+  // (check.failed), so the verdict is not final. The checks affected, in report order, each once.
+  bool incomplete = false;
+  std::vector<std::string> incomplete_checks;
 };
+
+// True for a finding that means "could not tell" rather than a fact about the message.
+bool cannot_tell(const Finding& f);
 
 Summary summarise(const Report& r);
 

@@ -44,7 +44,9 @@ json summary_json(const Summary& s) {
   for (Severity sv : all_severities) counts[std::string(to_string(sv))] = s.counts.at(sv);
   return {{"verdict", std::string(to_string(s.verdict))},
           {"first_stage", s.first_stage ? json(std::string(to_string(*s.first_stage))) : json(nullptr)},
-          {"counts", counts}};
+          {"counts", counts},
+          {"incomplete", s.incomplete},
+          {"incomplete_checks", s.incomplete_checks}};
 }
 
 json urls_array(const std::vector<urls::Url>& us) {

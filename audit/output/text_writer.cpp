@@ -71,6 +71,11 @@ std::string verdict_sentence(const Report& r, const Summary& s) {
   };
   std::string counts = n(Severity::error, "error", "errors") + ", " + n(Severity::warning, "warning", "warnings") +
                        ", " + n(Severity::pass, "pass", "passes");
+  if (s.incomplete && s.verdict != Verdict::fail) {
+    std::string checks;
+    for (const auto& c : s.incomplete_checks) checks += (checks.empty() ? "" : ", ") + c;
+    counts += "; incomplete: " + checks + " could not tell";
+  }
   switch (s.verdict) {
     case Verdict::fail:
       return "likely rejected, first at " + std::string(stage_label(*s.first_stage)) + " (" + counts + ")";

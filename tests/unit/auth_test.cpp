@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <fstream>
 #include <map>
 
@@ -64,11 +65,12 @@ std::string sha256(const std::string& d) {
 
 // A DKIM signer for tests, written from RFC 6376 §5 (relaxed/relaxed): sign `msg` (CRLF) and return it with
 // the DKIM-Signature field on top.
-std::string sign(const std::string& msg, EVP_PKEY* key, const std::string& d, const std::string& s, const std::string& h) {
+std::string sign(const std::string& msg, EVP_PKEY* key, const std::string& d, const std::string& s, const std::string& h,
+                 const std::string& t = "1764230400") {
   bool ed = EVP_PKEY_id(key) == EVP_PKEY_ED25519;
   auth::RawParts parts = auth::split_raw(msg);
   std::string value = " v=1; a=" + std::string(ed ? "ed25519-sha256" : "rsa-sha256") + "; c=relaxed/relaxed; d=" + d +
-                      "; s=" + s + "; t=1764230400; h=" + h + "; bh=" + b64(sha256(auth::canonical_body(parts.body, true))) + "; b=";
+                      "; s=" + s + "; t=" + t + "; h=" + h + "; bh=" + b64(sha256(auth::canonical_body(parts.body, true))) + "; b=";
   std::string data;
   std::map<std::string, std::size_t> used;  // each instance once, bottom-up; a name listed once more adds nothing
   for (auto name : text::split(h, ':')) {
@@ -182,8 +184,8 @@ TEST_CASE("DMARC records: tags parsed with clear errors", "[unit]") {
   const Row rows[] = {
       {"minimal", "v=DMARC1; p=none", true, "none", ""},
       {"full", "v=DMARC1; p=reject; sp=quarantine; np=reject; adkim=s; aspf=r; pct=50; rua=mailto:d@example.com", true, "reject", ""},
-      {"no policy", "v=DMARC1; rua=mailto:d@example.com", false, "", "no p="},
-      {"bad policy", "v=DMARC1; p=block", false, "", "p=block"},
+      {"no p=, valid rua=: p=none (RFC 7489 6.6.3, RFC 9989)", "v=DMARC1; rua=mailto:d@example.com", true, "none", ""},
+      {"bad policy, no rua=", "v=DMARC1; p=block", false, "", "p=block"},
       {"duplicate tag", "v=DMARC1; p=none; p=reject", false, "none", "appears twice"},
       {"v not first", "p=none; v=DMARC1", false, "none", "v=DMARC1 must come first"},
       {"bad pct", "v=DMARC1; p=none; pct=150", false, "none", "pct=150"},
@@ -263,9 +265,12 @@ TEST_CASE("the dkim check: pass, fragility, and no signature", "[unit]") {
   std::string fragile = sign(kMessage, rsa.get(), "example.com", "rsa", "from:to:subject:date:message-id:from");
   std::string solid = sign(kMessage, rsa.get(), "example.com", "rsa", kSigned);
   const Row rows[] = {
-      {"Subject not over-signed", fragile, "dkim.fragile", "subject is not over-signed"},
-      {"list-unsubscribe not signed at all", fragile, "dkim.fragile", "list-unsubscribe is not over-signed"},
+      {"Subject not over-signed: info, not fragile", fragile, "dkim.not_oversigned", "subject"},
+      {"list-unsubscribe not signed at all: info", fragile, "dkim.not_oversigned", "list-unsubscribe"},
       {"well signed", solid, "dkim.pass", "rsa._domainkey.example.com"},
+      // OpenDKIM (DKIM_SIGERROR_FUTURE beyond 300 s of clock drift) and dkimpy fail a signing time ahead.
+      {"t= a day in the future fails", sign(kMessage, rsa.get(), "example.com", "rsa", kSigned, std::to_string(std::time(nullptr) + 86400)),
+       "dkim.fail", "in the future"},
       {"no signature", kMessage, "dkim.none", "DKIM"},
   };
   for (const auto& r : rows) {
@@ -281,5 +286,9 @@ TEST_CASE("the dkim check: pass, fragility, and no signature", "[unit]") {
   Report solid_report = test::audit_text(solid, Envelope{}, *dns);
   INFO("over-signed From, Subject and List-Unsubscribe: not fragile; got " << test::join(test::ids_of(solid_report, "dkim")));
   CHECK_FALSE(test::has_finding(solid_report, "dkim.fragile"));
+  CHECK_FALSE(test::has_finding(solid_report, "dkim.not_oversigned"));
   CHECK(test::has_finding(solid_report, "unsubscribe.ok"));
+  Report fragile_report = test::audit_text(fragile, Envelope{}, *dns);
+  INFO("not over-signing alone is no warning; got " << test::join(test::ids_of(fragile_report, "dkim")));
+  CHECK_FALSE(test::has_finding(fragile_report, "dkim.fragile"));
 }

@@ -24,7 +24,7 @@ TEST_CASE("parse_envelope_address", "[unit]") {
       {"space unquoted", "a b@example.com", false, "example.com"},
       {"not fully qualified", "root@localhost", false, "localhost"},
       {"bad domain", "a@exa_mple.com", false, "exa_mple.com"},
-      {"local part over 64", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com", false, "example.com"},
+      {"local part over 64 (VERP): valid, flagged long", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com", true, "example.com"},
   };
   for (const auto& row : rows) {
     auto a = parse_envelope_address(row.input);
