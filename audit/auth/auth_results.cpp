@@ -9,7 +9,7 @@ namespace mailaudit::auth {
 std::string AuthResults::compute_from_domain() const { return rfc5322::author_domain(message_); }
 
 const std::vector<DkimSignature>& AuthResults::dkim() {
-  std::call_once(dkim_once_, [&] { dkim_ = verify_dkim(message_, dns_, now_); });
+  std::call_once(dkim_once_, [&] { dkim_ = verify_dkim(message_, dns_, now_, dkim_future_slack_); });
   return dkim_;
 }
 

@@ -17,8 +17,9 @@ namespace mailaudit::auth {
 
 class AuthResults {
  public:
-  AuthResults(const Message& m, const Envelope& env, dns::Resolver& dns, std::time_t now)
-      : message_(m), envelope_(env), dns_(dns), now_(now) {}
+  // dkim_future_slack: rules/headers.toml dkim_future_slack_seconds.
+  AuthResults(const Message& m, const Envelope& env, dns::Resolver& dns, std::time_t now, long dkim_future_slack)
+      : message_(m), envelope_(env), dns_(dns), now_(now), dkim_future_slack_(dkim_future_slack) {}
 
   const std::vector<DkimSignature>& dkim();
   // SPF of the MAIL FROM identity (RFC 7208 §2.4: postmaster@<HELO> for the null sender); nullptr when the
@@ -41,6 +42,7 @@ class AuthResults {
   const Envelope& envelope_;
   dns::Resolver& dns_;
   std::time_t now_;
+  long dkim_future_slack_;
   std::string from_domain_ = compute_from_domain();
   std::string compute_from_domain() const;
 

@@ -149,7 +149,8 @@ void set(DkimSignature& s, DkimResult r, std::string kind, std::string reason) {
   s.reason = std::move(reason);
 }
 
-void verify_one(DkimSignature& s, const RawParts& parts, std::size_t sig_index, dns::Resolver& dns, std::time_t now) {
+void verify_one(DkimSignature& s, const RawParts& parts, std::size_t sig_index, dns::Resolver& dns, std::time_t now,
+                long future_slack) {
   const RawHeader& field = parts.headers[sig_index];
   std::string value = field.field.substr(field.field.find(':') + 1);
   auto tags = tag_list(value);
@@ -179,13 +180,12 @@ void verify_one(DkimSignature& s, const RawParts& parts, std::size_t sig_index, 
       return set(s, DkimResult::permerror, "syntax", "i= is not in d= " + s.domain);
   }
   if (s.expires && *s.expires < now) return set(s, DkimResult::permerror, "expired", "expired at x=" + std::to_string(*s.expires));
-  // A signing time ahead of the verifier's clock: OpenDKIM fails it beyond its clock drift allowance
-  // (DKIM_SIGERROR_FUTURE, 300 s by default) and dkimpy raises "timestamp in future" likewise.
-  constexpr long kClockDrift = 300;
-  if (s.timestamp && *s.timestamp > now + kClockDrift)
+  // A signing time ahead of the verifier's clock beyond the allowance verifiers give for skewed clocks:
+  // dkimpy raises "timestamp in future", OpenDKIM DKIM_SIGERROR_FUTURE.
+  if (s.timestamp && *s.timestamp > now + future_slack)
     return set(s, DkimResult::fail, "future",
                "t=" + std::to_string(*s.timestamp) + " is " + std::to_string(*s.timestamp - now) +
-                   " seconds in the future: OpenDKIM and dkimpy fail such a signature");
+                   " seconds in the future, beyond the " + std::to_string(future_slack) + " s verifiers allow for skewed clocks");
   auto slash = s.canonicalization.find('/');
   std::string hcanon = s.canonicalization.substr(0, slash);
   std::string bcanon = slash == std::string::npos ? "simple" : s.canonicalization.substr(slash + 1);
@@ -331,14 +331,14 @@ std::string canonical_header(const RawHeader& h, bool relaxed) {
   return text::lower(h.name) + ":" + v + "\r\n";
 }
 
-std::vector<DkimSignature> verify_dkim(const Message& m, dns::Resolver& dns, std::time_t now) {
+std::vector<DkimSignature> verify_dkim(const Message& m, dns::Resolver& dns, std::time_t now, long future_slack) {
   std::vector<DkimSignature> out;
   RawParts parts = split_raw(m.raw);
   for (std::size_t i = 0; i < parts.headers.size() && out.size() < 20; ++i) {
     if (!text::iequals(parts.headers[i].name, "DKIM-Signature")) continue;
     DkimSignature s;
     s.header = text::printable(parts.headers[i].field, 2000);
-    verify_one(s, parts, i, dns, now);
+    verify_one(s, parts, i, dns, now, future_slack);
     out.push_back(std::move(s));
   }
   return out;

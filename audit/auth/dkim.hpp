@@ -32,7 +32,8 @@ struct DkimSignature {
 };
 
 // Every DKIM-Signature of the message, verified at `now`.
-std::vector<DkimSignature> verify_dkim(const Message& m, dns::Resolver& dns, std::time_t now);
+// future_slack: how far t= may run ahead of now before the signature fails (rules/headers.toml).
+std::vector<DkimSignature> verify_dkim(const Message& m, dns::Resolver& dns, std::time_t now, long future_slack);
 
 // The message's header fields exactly as written (name, whole field with its line ends), in order, and
 // its body; line ends made CRLF (a file with LF-only lines stands for the CRLF message on the wire).

@@ -53,7 +53,7 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   r.domains = urls::distinct_domains(r.urls);
   if (env.ip)
     if (auto ip = dns::parse_ip(*env.ip)) r.ip_reverse_name = dns::reverse_name(*ip);
-  auth::AuthResults auth(msg, env, recorder, std::time(nullptr));
+  auth::AuthResults auth(msg, env, recorder, std::time(nullptr), settings.rules.headers().dkim_future_slack_seconds);
   Context ctx(msg, env, settings.rules, recorder, settings.options, r.urls, auth);
   r.findings = run_checks(runnable, ctx);
   r.dns.queries = recorder.log();

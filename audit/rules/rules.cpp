@@ -75,6 +75,7 @@ void load_headers(const std::string& file, const toml::table& root, HeaderRules&
   out.singular = string_list(file, root, "singular");
   if (auto v = root["max_line_octets"].value<int64_t>()) out.max_line_octets = static_cast<std::size_t>(*v);
   if (auto v = root["future_date_slack_seconds"].value<int64_t>()) out.future_date_slack_seconds = static_cast<long>(*v);
+  if (auto v = root["dkim_future_slack_seconds"].value<int64_t>()) out.dkim_future_slack_seconds = static_cast<long>(*v);
 }
 
 std::vector<RdnsPattern> rdns_patterns(const std::string& file, const toml::table& root, std::string_view key,

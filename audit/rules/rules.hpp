@@ -34,6 +34,7 @@ struct HeaderRules {
   std::vector<std::string> singular;  // fields that may occur at most once (RFC 5322 §3.6)
   std::size_t max_line_octets = 998;   // RFC 5322 §2.1.1
   long future_date_slack_seconds = 86400;
+  long dkim_future_slack_seconds = 36000;  // how far a DKIM t= may run ahead of the clock
 };
 
 // Generic (dynamic/residential) reverse DNS names: rules/rdns.toml.
