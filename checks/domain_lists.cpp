@@ -1,6 +1,7 @@
 // Check "domain_lists": the HELO name, the envelope sender domain and the From domain against the domain
-// blocklists (Spamhaus DBL: the host as given; URIBL, SURBL: the registered domain). Each distinct
-// domain is asked once; a listing is reported at the stage of the role it plays.
+// blocklists, each as rules/blocklists.toml says (Spamhaus DBL: the host and its registered domain; URIBL,
+// SURBL: the registered domain). Each distinct domain is asked once; a listing is reported at the stage of
+// the role it plays.
 #include <algorithm>
 
 #include "checks.hpp"

@@ -1,5 +1,5 @@
 // Check "uri": every distinct host and registered domain found in the message (audit/urls) against the
-// domain blocklists, each with its own query rule (Spamhaus DBL: the host; URIBL, SURBL: the registered
+// domain blocklists, each with its own query rule (Spamhaus DBL: the host and its registered domain; URIBL, SURBL: the registered
 // domain), and hosts written as IP addresses against the IP lists. Plus what receivers' filters score in
 // URLs without any list: shorteners, IP literals, obfuscated hosts, link text naming another site, and
 // domains that do not exist.

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "dns/recording_resolver.hpp"
+#include "engine/recipient_providers.hpp"
 #include "util/names.hpp"
 #include "urls/extract.hpp"
 #include "util/text.hpp"
@@ -57,6 +58,7 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   Context ctx(msg, env, settings.rules, recorder, settings.options, r.urls, auth);
   r.findings = run_checks(runnable, ctx);
   r.dns.queries = recorder.log();
+  apply_recipient_providers(r.findings, recipient_providers(env, r.dns.queries, settings.rules), settings.rules);
   return r;
 }
 

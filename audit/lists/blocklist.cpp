@@ -16,11 +16,22 @@ std::string join_values(const Answer& a) {
   return out;
 }
 
-template <typename Pairs>
-const std::string* lookup_meaning(const Pairs& pairs, const std::string& value) {
+const std::string* lookup_meaning(const std::vector<std::pair<std::string, std::string>>& pairs,
+                                  const std::string& value) {
   for (const auto& [v, m] : pairs)
     if (v == value) return &m;
   return nullptr;
+}
+
+const rules::ListCode* lookup_code(const std::vector<rules::ListCode>& codes, const std::string& value) {
+  for (const auto& c : codes)
+    if (c.value == value) return &c;
+  return nullptr;
+}
+
+void add_unique(std::string& joined, const std::string& s, std::string_view sep) {
+  if (s.empty() || joined.find(s) != std::string::npos) return;
+  joined += (joined.empty() ? "" : std::string(sep)) + s;
 }
 
 // The name to ask for a test point: an address under the zone (ip lists) or a name under it (domain lists).
@@ -142,6 +153,8 @@ ListResult interpret(const rules::Blocklist& list, const Answer& answer) {
     return r;
   }
   std::vector<std::string> meanings;
+  std::vector<const rules::ListCode*> matched;
+  bool undocumented = false;
   for (const auto& rec : answer.records) {
     if (const std::string* err = lookup_meaning(list.errors, rec.value)) {
       r.state = ListState::unusable;
@@ -158,17 +171,37 @@ ListResult interpret(const rules::Blocklist& list, const Answer& answer) {
     }
     if (!list.bits.empty()) {
       unsigned last = ip->bytes[3];
-      for (const auto& [bit, meaning] : list.bits)
-        if (last & bit) meanings.push_back(meaning);
-      if (meanings.empty()) meanings.push_back("listed (" + rec.value + ", no documented bit set)");
-    } else if (const std::string* m = lookup_meaning(list.codes, rec.value)) {
-      meanings.push_back(*m);
+      bool any = false;
+      for (const auto& b : list.bits)
+        if (last & b.bit) {
+          matched.push_back(&b);
+          any = true;
+        }
+      if (!any) {
+        meanings.push_back("listed (" + rec.value + ", no documented bit set)");
+        undocumented = true;
+      }
+    } else if (const rules::ListCode* c = lookup_code(list.codes, rec.value)) {
+      matched.push_back(c);
     } else {
       meanings.push_back("listed with " + rec.value + ", a code the list does not document");
+      undocumented = true;
     }
   }
   r.state = ListState::listed;
-  for (const auto& m : meanings) r.meaning += (r.meaning.empty() ? "" : "; ") + m;
+  // An undocumented code is judged as the list itself; documented ones by their own severity.
+  bool have = undocumented;
+  r.severity = undocumented ? list.severity : Severity::info;
+  for (const rules::ListCode* c : matched) {
+    Severity sv = c->severity.value_or(list.severity);
+    if (!have || worse(sv, r.severity)) r.severity = sv;
+    have = true;
+    meanings.push_back(c->meaning);
+    add_unique(r.advice, c->advice, " ");
+    add_unique(r.rejects, c->rejects, " ");
+  }
+  if (r.rejects.empty()) r.rejects = list.rejects;
+  for (const auto& m : meanings) add_unique(r.meaning, m, "; ");
   return r;
 }
 
@@ -198,10 +231,16 @@ std::vector<ListResult> query_domain_lists(Resolver& dns, const std::vector<rule
     if (h.empty() || parse_ip(h) || !name_problem(h).empty()) continue;  // domain lists never get an IP
     for (const auto& l : lists) {
       if (l.ip_list) continue;
-      std::string item = l.registered_domain ? registered_domain(h) : h;
-      if (item.empty() || !asked.insert(item + "." + l.zone).second) continue;
-      asks.emplace_back(&l, item + "." + l.zone);
-      items.push_back(item);
+      // The host as found and/or its registered domain, as the list wants (the DBL lists both kinds);
+      // each query name once per call.
+      std::vector<std::string> wanted;
+      if (l.ask_host) wanted.push_back(h);
+      if (l.ask_registered) wanted.push_back(registered_domain(h));
+      for (const auto& item : wanted) {
+        if (item.empty() || !asked.insert(item + "." + l.zone).second) continue;
+        asks.emplace_back(&l, item + "." + l.zone);
+        items.push_back(item);
+      }
     }
   }
   return run(dns, asks, items);

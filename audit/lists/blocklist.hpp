@@ -23,6 +23,9 @@ struct ListResult {
   std::string answer;      // the A records, comma-separated ("127.0.0.2")
   std::string meaning;     // listed: what the code means; unusable/unknown: why
   std::string txt;         // the list's TXT reason, when listed
+  Severity severity = Severity::info;  // listed: the gravest of the answered codes' severities
+  std::string advice;      // listed: the codes' own advice ("" = the finding's remedy)
+  std::string rejects;     // listed: who rejects on these codes (the codes' own, else the list's)
   std::vector<Answer> evidence;
 };
 

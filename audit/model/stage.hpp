@@ -15,6 +15,8 @@ inline constexpr std::array<Stage, 6> all_stages{Stage::connect, Stage::helo, St
 enum class Severity { error, warning, info, pass };
 inline constexpr std::array<Severity, 4> all_severities{Severity::error, Severity::warning,
                                                         Severity::info, Severity::pass};
+// True when `a` is graver than `b` (error over warning over info over pass).
+constexpr bool worse(Severity a, Severity b) { return static_cast<int>(a) < static_cast<int>(b); }
 
 std::string_view to_string(Stage s);
 std::string_view to_string(Severity s);

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "util/names.hpp"
+#include "util/text.hpp"
 #include "rules/embedded.hpp"
 
 namespace mailaudit::rules {
@@ -125,6 +126,38 @@ std::vector<std::pair<std::string, std::string>> value_meanings(const std::strin
   return out;
 }
 
+// [[list.code]] / [[list.bit]]: value and meaning, optionally severity, advice and rejects.
+std::vector<ListCode> list_codes(const std::string& file, const toml::table& t, std::string_view key, bool bits,
+                                 const std::string& list_id) {
+  std::vector<ListCode> out;
+  const toml::node* n = t.get(key);
+  if (!n) return out;
+  const toml::array* a = n->as_array();
+  if (!a) fail(file, *n, "\"" + std::string(key) + "\" must be [[tables]]");
+  for (const auto& el : *a) {
+    const toml::table* e = el.as_table();
+    if (!e) fail(file, el, "\"" + std::string(key) + "\" entries must be tables");
+    ListCode c;
+    if (bits) {
+      auto v = (*e)["value"].value<int64_t>();
+      if (!v || *v <= 0 || *v > 255) fail(file, el, list_id + ": bit values are 1..255");
+      c.bit = static_cast<unsigned>(*v);
+      c.value = std::to_string(*v);
+    } else {
+      c.value = require_string(file, *e, "value");
+    }
+    c.meaning = require_string(file, *e, "meaning");
+    if (auto sv = (*e)["severity"].value<std::string>()) {
+      c.severity = parse_severity(*sv);
+      if (!c.severity) fail(file, el, list_id + ": unknown severity \"" + *sv + "\"");
+    }
+    c.advice = (*e)["advice"].value_or(std::string());
+    c.rejects = (*e)["rejects"].value_or(std::string());
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 void load_blocklists(const std::string& file, const toml::table& root, std::vector<Blocklist>& out) {
   const toml::array* lists = root["list"].as_array();
   if (!lists) throw RulesError(file + ":1: expected [[list]] tables");
@@ -138,9 +171,11 @@ void load_blocklists(const std::string& file, const toml::table& root, std::vect
     if (kind != "ip" && kind != "domain") fail(file, *t, b.id + ": kind must be \"ip\" or \"domain\"");
     b.ip_list = kind == "ip";
     std::string query = require_string(file, *t, "query");
-    bool query_ok = b.ip_list ? query == "reversed-ip" : (query == "host" || query == "registered-domain");
+    bool query_ok = b.ip_list ? query == "reversed-ip"
+                              : (query == "host" || query == "registered-domain" || query == "host-and-registered-domain");
     if (!query_ok) fail(file, *t, b.id + ": query \"" + query + "\" does not fit kind \"" + kind + "\"");
-    b.registered_domain = query == "registered-domain";
+    b.ask_host = query != "registered-domain";
+    b.ask_registered = query == "registered-domain" || query == "host-and-registered-domain";
     b.zone = require_string(file, *t, "zone");
     b.default_on = t->get("default") ? (*t)["default"].value_or(true) : true;
     b.needs_key = (*t)["key"].value_or(false);
@@ -155,16 +190,9 @@ void load_blocklists(const std::string& file, const toml::table& root, std::vect
     b.test_not_listed = require_string(file, *t, "test_not_listed");
     b.reference = require_string(file, *t, "reference");
     b.rejects = require_string(file, *t, "rejects");
-    b.codes = value_meanings(file, *t, "code");
+    b.codes = list_codes(file, *t, "code", false, b.id);
+    b.bits = list_codes(file, *t, "bit", true, b.id);
     b.errors = value_meanings(file, *t, "error");
-    if (const toml::array* bits = (*t)["bit"].as_array()) {
-      for (const auto& el : *bits) {
-        const toml::table* e = el.as_table();
-        auto v = e ? (*e)["value"].value<int64_t>() : std::nullopt;
-        if (!v || *v <= 0 || *v > 255) fail(file, el, b.id + ": bit values are 1..255");
-        b.bits.emplace_back(static_cast<unsigned>(*v), require_string(file, *e, "meaning"));
-      }
-    }
     if (b.codes.empty() && b.bits.empty()) fail(file, *t, b.id + ": needs [[list.code]] or [[list.bit]] entries");
     for (const auto& other : out)
       if (other.id == b.id) fail(file, *t, "duplicate list id " + b.id);
@@ -172,7 +200,9 @@ void load_blocklists(const std::string& file, const toml::table& root, std::vect
   }
 }
 
-void load_providers(const std::string& file, const toml::table& root, std::vector<Provider>& out) {
+void load_providers(const std::string& file, const toml::table& root, std::vector<Provider>& out,
+                    std::string& reject_note) {
+  reject_note = require_string(file, root, "rejects_note");
   const toml::array* list = root["provider"].as_array();
   if (!list) throw RulesError(file + ":1: expected [[provider]] tables");
   for (const auto& node : *list) {
@@ -186,6 +216,16 @@ void load_providers(const std::string& file, const toml::table& root, std::vecto
     p.mx = string_list(file, *t, "mx");
     p.match = string_list(file, *t, "match");
     p.no_match = string_list(file, *t, "no_match");
+    if (t->get("domains")) p.domains = string_list(file, *t, "domains");
+    if (const toml::node* n = t->get("rejects_on")) {
+      const toml::array* a = n->as_array();
+      if (!a) fail(file, *n, p.id + ": \"rejects_on\" must be [[tables]]");
+      for (const auto& el : *a) {
+        const toml::table* e = el.as_table();
+        if (!e) fail(file, el, p.id + ": rejects_on entries must be tables");
+        p.rejects_on.push_back({require_string(file, *e, "finding"), require_string(file, *e, "reply")});
+      }
+    }
     if (p.mx.empty() || p.match.empty() || p.no_match.empty())
       fail(file, *t, p.id + ": needs \"mx\", \"match\" and \"no_match\"");
     out.push_back(std::move(p));
@@ -329,6 +369,13 @@ bool host_within(std::string_view host, std::string_view suffix) {
   return host.size() > suffix.size() && host.ends_with(suffix) && host[host.size() - suffix.size() - 1] == '.';
 }
 
+const Provider* provider_for_domain(const std::vector<Provider>& providers, const std::string& domain) {
+  for (const auto& p : providers)
+    for (const auto& d : p.domains)
+      if (text::iequals(d, domain)) return &p;
+  return nullptr;
+}
+
 const Provider* provider_for_mx(const std::vector<Provider>& providers, const std::string& mx_host) {
   for (const auto& p : providers)
     for (const auto& suffix : p.mx)
@@ -356,7 +403,7 @@ struct RulesLoaders {
         {"headers.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_headers(f, t, r.headers_); }},
         {"rdns.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_rdns(f, t, r.rdns_); }},
         {"blocklists.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_blocklists(f, t, r.blocklists_); }},
-        {"providers.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_providers(f, t, r.providers_); }},
+        {"providers.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_providers(f, t, r.providers_, r.provider_reject_note_); }},
         {"ip_ranges.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_ip_ranges(f, t, r.ip_ranges_); }},
         {"urls.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_urls(f, t, r.urls_); }},
         {"bounces.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bounces(f, t, r.bounces_); }},

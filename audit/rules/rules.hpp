@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,10 +54,23 @@ struct RdnsRules {
 };
 
 // A DNS blocklist: rules/blocklists.toml.
+// One documented answer of a list (an A value, or a bit of the last octet for bitmask lists), with what it
+// means. `severity` and `advice` override the list's own where a code means something else: URIBL grey is
+// "mixed reputation", scored, not rejected; a PBL answer is an end-user range, not abuse.
+struct ListCode {
+  std::string value;                 // "127.0.0.2"; bitmask lists: the bit as a number ("4")
+  unsigned bit = 0;                  // bitmask lists only
+  std::string meaning;
+  std::optional<Severity> severity;  // unset: the list's severity
+  std::string advice;                // unset: the finding's remedy; may use the finding's {placeholders}
+  std::string rejects;               // who rejects on this code and how; unset: the list's `rejects`
+};
+
 struct Blocklist {
   std::string id, name;
   bool ip_list = true;              // kind "ip"; else "domain"
-  bool registered_domain = false;   // domain lists: query the organisational domain, not the host
+  bool ask_host = true;             // domain lists: query the host as found
+  bool ask_registered = false;      // domain lists: query the organisational domain too
   std::string zone;                 // may hold "{key}"
   bool default_on = true;
   bool needs_key = false;
@@ -65,17 +79,25 @@ struct Blocklist {
   std::string test_listed, test_not_listed;
   std::string reference;
   std::string rejects;              // who acts on a listing and how they answer
-  std::vector<std::pair<std::string, std::string>> codes;   // answer -> meaning
-  std::vector<std::pair<unsigned, std::string>> bits;       // bitmask lists: bit value -> meaning
+  std::vector<ListCode> codes;      // answer -> meaning
+  std::vector<ListCode> bits;       // bitmask lists: bit value -> meaning
   std::vector<std::pair<std::string, std::string>> errors;  // error answers -> meaning
 };
 
 // A mailbox provider or gateway recognised by MX host names: rules/providers.toml.
+struct ProviderReject {
+  std::string finding;  // a finding id this provider rejects on ("from.no_address")
+  std::string reply;    // how it answers, quoted for the user
+};
 struct Provider {
   std::string id, name, note, reference;
-  std::vector<std::string> mx;  // host name suffixes, matched at a label boundary
+  std::vector<std::string> mx;       // host name suffixes, matched at a label boundary
+  std::vector<std::string> domains;  // mailbox domains it hosts, known without DNS ("aol.com")
   std::vector<std::string> match, no_match;
+  std::vector<ProviderReject> rejects_on;  // findings that are rejects for mail to this provider
 };
+// The provider hosting the mailbox domain `domain` by name (its `domains`), or nullptr.
+const Provider* provider_for_domain(const std::vector<Provider>& providers, const std::string& domain);
 // The provider whose MX suffix matches `mx_host`, or nullptr.
 const Provider* provider_for_mx(const std::vector<Provider>& providers, const std::string& mx_host);
 
@@ -155,6 +177,8 @@ class Rules {
   const RdnsRules& rdns() const { return rdns_; }
   const std::vector<Blocklist>& blocklists() const { return blocklists_; }
   const std::vector<Provider>& providers() const { return providers_; }
+  // The sentence added to a finding that a recipient's provider rejects on ({provider}, {reply}).
+  const std::string& provider_reject_note() const { return provider_reject_note_; }
   const std::vector<IpRange>& ip_ranges() const { return ip_ranges_; }
   const UrlRules& urls() const { return urls_; }
   const BounceRules& bounces() const { return bounces_; }
@@ -167,6 +191,7 @@ class Rules {
   RdnsRules rdns_;
   std::vector<Blocklist> blocklists_;
   std::vector<Provider> providers_;
+  std::string provider_reject_note_;
   std::vector<IpRange> ip_ranges_;
   UrlRules urls_;
   BounceRules bounces_;

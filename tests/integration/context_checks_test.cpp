@@ -156,6 +156,41 @@ TEST_CASE("domain_lists findings: each role at its own stage", "[integration]") 
   }
 }
 
+TEST_CASE("uri findings: the DBL is asked for each host and its registered domain, each code at its severity",
+          "[integration]") {
+  auto message = [](const std::string& body) {
+    return test::crlf("From: News <news@news.example.com>\nTo: r@example.net\nSubject: s\n"
+                      "Date: Fri, 27 Nov 2026 09:00:00 +0000\nMessage-ID: <1@example.com>\n\n" + body + "\n");
+  };
+  // www.deals-fixture.com first, then deals-fixture.com: deals-fixture.com (listed as a registered domain) used to go unasked.
+  const std::string both = message("See http://www.deals-fixture.com/offer and http://deals-fixture.com/");
+  run_rows("uri", {{"www.X then X, X listed on the DBL", env({}), {"uri.listed"}}}, both);
+  run_rows("uri", {{"only www.X, X listed on the DBL", env({}), {"uri.listed"}}}, message("http://www.deals-fixture.com/a"));
+  struct Row {
+    const char* label;
+    std::string body;
+    const char* want_item;
+    Severity want;
+  };
+  const Row rows[] = {
+      {"DBL spam domain: error", "http://www.deals-fixture.com/a", "deals-fixture.com", Severity::error},
+      {"DBL abused legitimate domain (127.0.1.102): warning", "http://abused-fixture.com/a", "abused-fixture.com", Severity::warning},
+      {"URIBL grey only: warning", "http://grey-fixture.com/a", "grey-fixture.com", Severity::warning},
+      {"URIBL black and grey: error", "http://shop.example.org/a", "example.org", Severity::error},
+  };
+  for (dns::Resolver* resolver : resolvers().both())
+    for (const auto& row : rows) {
+      Report r = test::audit_text(message(row.body), {}, *resolver);
+      const Finding* listed = nullptr;
+      for (const auto& f : r.findings)
+        if (f.id == "uri.listed" && f.title.find(row.want_item) != std::string::npos && !listed) listed = &f;
+      INFO(resolver->mode() << ", " << row.label << ": findings " << test::join(test::ids_of(r, "uri")));
+      REQUIRE(listed);
+      INFO("got " << to_string(listed->severity) << ", want " << to_string(row.want) << " (" << listed->title << ")");
+      CHECK(listed->severity == row.want);
+    }
+}
+
 TEST_CASE("helo findings", "[integration]") {
   run_rows("helo", {
                        {"matches the IP and the PTR", env("192.0.2.10", "mail.news.example.com"), {"helo.ok"}},

@@ -64,6 +64,42 @@ TEST_CASE("blocklist answers: codes, bitmasks, error answers, unknown", "[unit]"
   }
 }
 
+TEST_CASE("blocklist codes carry their own severity, advice and receiver replies", "[unit]") {
+  rules::Rules r = rules::Rules::builtin();
+  struct Row {
+    const char* label;
+    const char* list;
+    std::vector<std::string> values;
+    Severity want;
+    const char* advice_has;      // "" = no advice of its own
+    const char* rejects_has;
+    const char* rejects_lacks;   // "" = nothing to check
+  };
+  const Row rows[] = {
+      {"URIBL black: the list's severity", "uribl", {"127.0.0.2"}, Severity::error, "", "URIBL", ""},
+      {"URIBL grey only: scored, a warning", "uribl", {"127.0.0.4"}, Severity::warning, "", "URIBL", ""},
+      {"URIBL black + grey: the graver wins", "uribl", {"127.0.0.6"}, Severity::error, "", "URIBL", ""},
+      {"DBL spam domain", "spamhaus-dbl", {"127.0.1.2"}, Severity::error, "", "DBL", ""},
+      {"DBL abused legitimate domain: a warning", "spamhaus-dbl", {"127.0.1.102"}, Severity::warning, "", "DBL", ""},
+      {"ZEN SBL quotes Yahoo's [BL21]", "spamhaus-zen", {"127.0.0.2"}, Severity::error, "", "[BL21]", "[BL23]"},
+      {"ZEN XBL quotes [BL23] and says infected", "spamhaus-zen", {"127.0.0.4"}, Severity::error, "infected", "[BL23]", "[BL21] Connections"},
+      {"ZEN PBL: an end-user range, relay advice, no SBL reply", "spamhaus-zen", {"127.0.0.11"}, Severity::error,
+       "relay", "end-user", "SBL"},
+      {"ZEN undocumented code: the list's severity", "spamhaus-zen", {"127.0.0.7"}, Severity::error, "", "AS16012611", ""},
+  };
+  for (const auto& row : rows) {
+    auto res = dns::interpret(list(r, row.list), answer(dns::Status::NOERROR, row.values));
+    INFO(row.label << ": got " << to_string(res.severity) << " advice \"" << res.advice << "\" rejects \""
+                   << res.rejects << "\", want " << to_string(row.want));
+    REQUIRE(res.state == ListState::listed);
+    CHECK(res.severity == row.want);
+    if (*row.advice_has) CHECK(res.advice.find(row.advice_has) != std::string::npos);
+    else CHECK(res.advice.empty());
+    CHECK(res.rejects.find(row.rejects_has) != std::string::npos);
+    if (*row.rejects_lacks) CHECK(res.rejects.find(row.rejects_lacks) == std::string::npos);
+  }
+}
+
 TEST_CASE("active lists: keys switch key-based lists on, and DQS replaces public ZEN", "[unit]") {
   rules::Rules r = rules::Rules::builtin();
   auto ids = [](const std::vector<rules::Blocklist>& v) {
