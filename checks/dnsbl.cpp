@@ -1,5 +1,7 @@
 // Check "dnsbl": the sending IP against the IP blocklists of rules/blocklists.toml, each list's answer
 // read with its own codes; error answers and failed test points are "unusable", never "listed".
+#include <algorithm>
+
 #include "checks.hpp"
 #include "lists/blocklist.hpp"
 #include "lists/list_findings.hpp"
@@ -41,7 +43,9 @@ std::vector<Finding> run_dnsbl(const Context& ctx) {
     f.evidence = std::move(offline_evidence);
     out.push_back(std::move(f));
   }
-  if (clear_count > 0) {
+  // A pass next to a listing reads as "mostly fine": the clear lists are in the query log, not a finding.
+  bool any_listed = std::any_of(out.begin(), out.end(), [](const Finding& f) { return f.id == "dnsbl.listed"; });
+  if (clear_count > 0 && !any_listed) {
     Finding f = ctx.make("dnsbl.clear", {{"ip", ip->to_string()}, {"count", std::to_string(clear_count)}, {"lists", clear}});
     f.evidence = std::move(clear_evidence);
     out.push_back(std::move(f));

@@ -3,6 +3,7 @@
 // SURBL: the registered domain). Each distinct domain is asked once; a listing is reported at the stage of
 // the role it plays.
 #include <algorithm>
+#include <set>
 
 #include "checks.hpp"
 #include "lists/blocklist.hpp"
@@ -43,6 +44,7 @@ std::vector<Finding> run_domain_lists(const Context& ctx) {
   std::vector<Finding> out;
   std::vector<std::string> clear_lists, offline_lists, domains;
   std::vector<dns::Answer> clear_evidence;
+  std::set<std::string> unusable_lists;
   std::size_t problems = 0;
   for (const auto& role : rs) {
     if (std::find(domains.begin(), domains.end(), role.host) == domains.end()) domains.push_back(role.host);
@@ -57,11 +59,14 @@ std::vector<Finding> run_domain_lists(const Context& ctx) {
         case dns::ListState::listed: out.push_back(list_finding(ctx.rules, role.listed_id, std::move(r), args)); break;
         case dns::ListState::unusable:
         case dns::ListState::unknown: {
+          ++problems;
+          // A list that cannot be asked fails alike for every role: one finding per list, at the first
+          // role's stage, not one per stage.
+          if (!unusable_lists.insert(list.id).second) break;
           bool unusable = r.state == dns::ListState::unusable;
           Finding f = list_finding(ctx.rules, unusable ? "lists.unusable" : "lists.temperror", std::move(r), args);
           f.stage = role.stage;
           out.push_back(std::move(f));
-          ++problems;
           break;
         }
         case dns::ListState::clear:

@@ -45,8 +45,10 @@ std::string registered(const std::string& host) {
 
 std::vector<Finding> offline_chains(const Context& ctx) {
   std::vector<Finding> out;
+  // The same tracked link in the text and the HTML part is one link: one finding.
+  std::set<std::string> seen;
   for (const auto& u : ctx.urls) {
-    if (!u.has("unwrapped") || out.size() >= kShown) continue;
+    if (!u.has("unwrapped") || out.size() >= kShown || !seen.insert(u.via + "\n" + u.url).second) continue;
     out.push_back(ctx.make("links.redirect", {{"start", u.via}, {"chain", u.via + " -> " + u.url}, {"final", u.host},
                                               {"how", "its target is written inside the tracking URL; found without a request"}}));
   }
@@ -126,9 +128,17 @@ std::vector<Finding> run_links(const Context& ctx) {
         ++landed;
         auto parts = urls::split_url(c.start);
         std::string start_host = parts ? urls::normalise_host(parts->host).name : "";
-        if (c.hops.size() > 1 && registered(c.final_host) != registered(start_host))
+        std::string hops = std::to_string(c.hops.size() - 1);
+        if (c.hops.size() > 1 && registered(c.final_host) != registered(start_host)) {
           out.push_back(ctx.make("links.redirect", {{"start", c.start}, {"chain", chain_text(c)}, {"final", c.final_host},
-                                                    {"how", std::to_string(c.hops.size() - 1) + " HTTP redirects"}}));
+                                                    {"how", hops + " HTTP redirects"}}));
+        } else {
+          // Also a link that stays on its own site names where it landed: that is what a click shows.
+          std::string status = c.hops.empty() ? "" : std::to_string(c.hops.back().status);
+          out.push_back(ctx.make("links.landed", {{"start", c.start}, {"chain", chain_text(c)}, {"final", c.final_host},
+                                                  {"final_url", c.final_url.empty() ? c.start : c.final_url},
+                                                  {"status", status}, {"hops", hops}}));
+        }
         break;
       }
       case links::Outcome::broken: f = ctx.make("links.broken", args); break;

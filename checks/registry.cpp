@@ -80,7 +80,7 @@ const std::vector<Check>& registry() {
        run_uri},
       {"links", Stage::end_of_data, "where the links lead: redirects unwrapped offline; with --follow-links each "
        "chain over HTTP, landing domains on the domain blocklists, broken links, TLS problems",
-       {"links.redirect", "links.redirect_listed", "links.broken", "links.temperror", "links.private", "links.tls",
+       {"links.redirect", "links.landed", "links.redirect_listed", "links.broken", "links.temperror", "links.private", "links.tls",
         "links.skipped_unsubscribe", "links.not_checked", "links.followed"},
        run_links},
       {"mime", Stage::end_of_data, "MIME structure: boundaries, transfer encodings, limits",

@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "dns/dns_stack.hpp"
 #include "util/names.hpp"
+#include "util/text.hpp"
 #include "output.hpp"
 #include "setup.hpp"
 #include "registry.hpp"
@@ -149,6 +150,10 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
       ++unreadable;
       if (progress) std::cerr << "\r\033[K";
       std::cerr << "mailaudit: " << r.message.source << ": " << r.error << "\n";
+    }
+    if (r.message.is_bounce && !settings.rules.bounces().check_hint.empty()) {
+      if (progress) std::cerr << "\r\033[K";
+      std::cerr << "mailaudit: " << text::fill(settings.rules.bounces().check_hint, {{"file", r.message.source}}) << "\n";
     }
     bool failed = fails(r, o.fail_on);
     any_fail = any_fail || failed;

@@ -2,8 +2,10 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <ctime>
 
+#include "bounce/bounce.hpp"
 #include "dns/recording_resolver.hpp"
 #include "engine/recipient_providers.hpp"
 #include "util/names.hpp"
@@ -25,6 +27,25 @@ std::string sha256_hex(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+// A DSN by its structure, or a notice from a bounce address; then the bounce reader confirms it, so that an
+// auto-reply or a delivery report for a delivered message is not called a bounce.
+bool looks_like_bounce(const Message& msg, const rules::Rules& rules) {
+  bool report = std::any_of(msg.parts.begin(), msg.parts.end(), [](const Part& p) {
+    return p.media_type == "message/delivery-status" || p.media_type == "message/global-delivery-status";
+  });
+  if (!report) {
+    std::string from = msg.field("From") ? text::lower(msg.field("From")->value) : "";
+    const auto& locals = rules.bounces().sender_locals;
+    report = std::any_of(locals.begin(), locals.end(),
+                         [&](const std::string& l) { return from.find(l + "@") != std::string::npos; });
+  }
+  return report && bounce::diagnose(msg, rules).is_bounce;
+}
+
+}  // namespace
+
 Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& settings) {
   Report r;
   r.message.source = raw.source;
@@ -42,6 +63,8 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   if (const HeaderField* f = msg.field("Message-ID")) r.message.message_id = text::printable(f->value, 300);
   if (const HeaderField* f = msg.field("From")) r.message.from = text::printable(f->value, 300);
   if (const HeaderField* f = msg.field("Subject")) r.message.subject = text::printable(f->value, 300);
+
+  r.message.is_bounce = looks_like_bounce(msg, settings.rules);
 
   std::vector<Check> runnable;
   for (const auto& check : settings.checks) {

@@ -122,7 +122,12 @@ std::string read_bounded(std::FILE* f, std::string& out, std::size_t limit) {
   char buf[1 << 16];
   std::size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    if (out.size() + n > limit) return too_large(out.size() + n, limit) ;
+    if (out.size() + n > limit) {
+      // Name the file's real size, not where reading stopped; a stream's size is unknown without reading it all.
+      struct stat st {};
+      if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode)) return too_large(static_cast<std::size_t>(st.st_size), limit);
+      return "message is over the limit of " + std::to_string(limit) + " bytes (--max-size)";
+    }
     out.append(buf, n);
   }
   if (std::ferror(f)) return std::string("read error: ") + std::strerror(errno);

@@ -433,6 +433,14 @@ Message parse_message(std::string raw, std::string source, std::size_t index, co
   }
   Walker walker{limits, msg, {}};
   walker.run(gm.get());
+  // GMime says "truncated" of any message whose header section never ends (no blank line, no body): only a
+  // multipart can end before its final boundary, so elsewhere a headers-only message is well formed.
+  bool multipart = std::any_of(msg.parts.begin(), msg.parts.end(),
+                               [](const Part& p) { return p.media_type.starts_with("multipart/"); });
+  if (!multipart)
+    msg.problems.erase(std::remove_if(msg.problems.begin(), msg.problems.end(),
+                                      [](const ParseProblem& p) { return p.code == "truncated_message"; }),
+                       msg.problems.end());
   return msg;
 }
 

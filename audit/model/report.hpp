@@ -19,6 +19,7 @@ struct MessageInfo {
   std::string sha256;
   std::size_t size = 0;
   std::string message_id, from, subject;  // decoded, for people
+  bool is_bounce = false;  // a DSN/NDR: `mailaudit bounce` is the command that reads it
 };
 
 struct DnsInfo {

@@ -298,6 +298,9 @@ void load_bounces(const std::string& file, const toml::table& root, BounceRules&
   out.original_markers = string_list(file, root, "original_markers");
   out.failure_subject_words = string_list(file, root, "failure_subject_words");
   out.auto_reply_subject_words = string_list(file, root, "auto_reply_subject_words");
+  // Optional: without them `check` simply does not point bounces at `mailaudit bounce`.
+  if (root.get("sender_locals")) out.sender_locals = string_list(file, root, "sender_locals");
+  out.check_hint = root["check_hint"].value_or(std::string());
   if (out.original_markers.empty() || out.failure_subject_words.empty() || out.auto_reply_subject_words.empty())
     throw RulesError(file + ":1: top-level \"original_markers\", \"failure_subject_words\" and "
                             "\"auto_reply_subject_words\" must be set before the first table");

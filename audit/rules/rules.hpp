@@ -151,6 +151,8 @@ struct BounceRules {
   std::vector<std::string> original_markers;          // where the copy of the original message begins
   std::vector<std::string> failure_subject_words;     // lower case
   std::vector<std::string> auto_reply_subject_words;  // lower case
+  std::vector<std::string> sender_locals;             // local parts bounces come from ("mailer-daemon")
+  std::string check_hint;                             // `check` on a bounce: "{file}" names the input
   const StageText* text_for(Stage s) const;
 };
 

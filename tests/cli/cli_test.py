@@ -34,6 +34,11 @@ def main():
     no_failed.mkdir()
     (no_failed / "findings.toml").write_text('[[finding]]\nid = "check.failed"\nenabled = false\n')
 
+    no_address = tmp / "from-no-address.eml"  # From domain with an MX and no A/AAAA (fixtures/dns)
+    no_address.write_bytes(b"From: News <news@mail.example.net>\r\nTo: reader@aol.com\r\nSubject: Hello\r\n"
+                           b"Date: Fri, 27 Nov 2026 09:00:00 +0000\r\nMessage-ID: <1@mail.example.net>\r\n"
+                           b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello.\r\n")
+
     # label, args, stdin, want exit, text wanted on stderr (or None for empty stderr)
     rows = [
         ("clean message passes", ["check", "fixtures/messages/newsletter.eml"] + OFFLINE, None, 0, None),
@@ -49,7 +54,15 @@ def main():
          None, 2, "rules-no-check-failed/findings.toml: no entry for finding check.failed"),
         ("empty file", ["check", str(tmp / "empty.eml")] + OFFLINE, None, 2, "empty.eml: empty file"),
         ("binary file", ["check", "/bin/sh"] + OFFLINE, None, 2, "/bin/sh: binary data"),
-        ("100 MB file", ["check", str(big)] + OFFLINE, None, 2, "big.eml: message is"),
+        # The real file size, not where reading stopped.
+        ("100 MB file", ["check", str(big)] + OFFLINE, None, 2, "big.eml: message is 104857637 bytes, over the limit"),
+        ("check on a bounce says that mailaudit bounce reads it",
+         ["check", "fixtures/bounces/exim-client-rejected.eml", "--fail-on", "never"] + OFFLINE, None, 0,
+         "`mailaudit bounce fixtures/bounces/exim-client-rejected.eml` reads it"),
+        # The mission's case: a From domain with MX but no A is a warning in general, an error for mail to AOL.
+        ("From with MX but no A, no recipient: a warning", ["check", str(no_address)] + OFFLINE, None, 0, None),
+        ("From with MX but no A, to aol.com: AOL's 521 is an error",
+         ["check", str(no_address), "--rcpt", "reader@aol.com"] + OFFLINE, None, 1, None),
         ("not a Maildir", ["check", str(tmp / "notmaildir")] + OFFLINE, None, 2, "not a Maildir"),
         ("mbox with a broken message", ["check", "fixtures/messages/campaign.mbox"] + OFFLINE, None, 2, "campaign.mbox#1"),
         ("unknown option", ["check", "--bogus", "x.eml"], None, 2, "mailaudit:"),

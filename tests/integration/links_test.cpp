@@ -133,6 +133,13 @@ TEST_CASE("links: chains, broken links, loops, timeouts, private and unsubscribe
   CHECK(log.find("GET") != std::string::npos);                        // the HEAD-refusing endpoint got a GET
   CHECK(log.find("UA=mailaudit-test/1") != std::string::npos);         // the User-Agent option is used
   CHECK(log.find("HEAD landing.links.test:" + p + " /final") != std::string::npos);  // the chain was followed
+
+  // A chain that stays on one site (start.links.test -> landing.links.test) still names where it landed.
+  std::string landed_text;
+  for (const auto* f : with_id(r, "links.landed")) landed_text += f->title + "\n";
+  INFO("links.landed: " << landed_text);
+  CHECK(landed_text.find("/r1 lands on http://landing.links.test:" + p + "/final (HTTP 200") != std::string::npos);
+  CHECK(landed_text.find("/no-head lands on") != std::string::npos);
 }
 
 TEST_CASE("links: private addresses are refused unless allowed", "[integration]") {
@@ -155,4 +162,14 @@ TEST_CASE("links: without --follow-links nothing is requested, unwrapped redirec
   Report r = test::audit_text(raw);
   CHECK(test::has_finding(r, "links.redirect"));
   CHECK(server.log().empty());
+  // The same tracked link in the text and the HTML part: one finding, not one per part.
+  std::string tracked = "http://127.0.0.1:" + p + "/r1?url=https%3A%2F%2Fshop.example.org%2F";
+  std::string two_parts = test::crlf(
+      "From: a@news.example.com\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=b\n\n--b\n"
+      "Content-Type: text/plain\n\n" + tracked + "\n--b\nContent-Type: text/html\n\n<a href='" + tracked +
+      "'>x</a>\n--b--\n");
+  Report both = test::audit_text(two_parts);
+  auto redirects = with_id(both, "links.redirect");
+  INFO("got " << redirects.size() << " links.redirect, want 1");
+  CHECK(redirects.size() == 1);
 }
