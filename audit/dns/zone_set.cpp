@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 bool is_at_or_below(const std::string& name, const std::string& apex) {
+  if (apex.empty()) return true;  // the root zone holds every name
   return name == apex || (name.size() > apex.size() && name.compare(name.size() - apex.size(), apex.size(), apex) == 0 &&
                           name[name.size() - apex.size() - 1] == '.');
 }
@@ -111,10 +112,20 @@ void ZoneSet::load_path(const std::string& file_or_dir) {
   for (const auto& f : files) load_file(f);
 }
 
+bool ZoneSet::has_root() const {
+  return std::any_of(zones_.begin(), zones_.end(), [](const Zone& z) { return z.apex.empty(); });
+}
+
 std::vector<std::string> ZoneSet::files() const {
   std::vector<std::string> out;
   for (const auto& z : zones_) out.push_back(z.file);
   return out;
+}
+
+// A name above a loaded zone's apex exists in the enclosing zone (a root zone need not list "com" for a loaded
+// example.com): NODATA, not NXDOMAIN, which would deny every name below it (RFC 8020).
+bool ZoneSet::above_a_zone(const std::string& name) const {
+  return std::any_of(zones_.begin(), zones_.end(), [&](const Zone& z) { return z.apex != name && is_at_or_below(z.apex, name); });
 }
 
 const ZoneSet::Zone* ZoneSet::zone_for(const std::string& name) const {
@@ -137,22 +148,33 @@ std::optional<ZoneSet::Result> ZoneSet::lookup(const std::string& name, RRType t
       res.continue_at = current;
       return res;
     }
+    // A zone cut (NS records below the apex) without the child zone loaded: the data is elsewhere.
+    bool delegated = false;
+    for (std::string n = current; !n.empty() && n != zone->apex; n = parent(n))
+      if (auto it = nodes_.find(n); it != nodes_.end() && it->second.count(static_cast<std::uint16_t>(RRType::NS))) delegated = true;
+    if (delegated) {
+      if (hop == 0) return std::nullopt;
+      res.continue_at = current;
+      return res;
+    }
     a.server = "zone:" + zone->file;
     const std::map<std::uint16_t, std::vector<Record>>* rrsets = nullptr;
     bool synthesised = false;
     if (auto it = nodes_.find(current); it != nodes_.end()) {
       rrsets = &it->second;
-    } else if (!empty_non_terminals_.count(current)) {
+    } else if (!empty_non_terminals_.count(current) && !above_a_zone(current)) {
       // RFC 4592: the source of synthesis is "*." under the closest encloser.
       std::string encloser = parent(current);
       while (!encloser.empty() && is_at_or_below(encloser, zone->apex) && !exists(encloser)) encloser = parent(encloser);
-      if (auto wc = nodes_.find("*." + encloser); !encloser.empty() && wc != nodes_.end()) {
+      // The walk ends at the empty name only in the root zone, whose apex is the root.
+      bool have_encloser = !encloser.empty() || zone->apex.empty();
+      if (auto wc = nodes_.find(encloser.empty() ? "*" : "*." + encloser); have_encloser && wc != nodes_.end()) {
         rrsets = &wc->second;
         synthesised = true;
       }
     }
     if (!rrsets) {
-      a.status = empty_non_terminals_.count(current) ? Status::NODATA : Status::NXDOMAIN;
+      a.status = empty_non_terminals_.count(current) || above_a_zone(current) ? Status::NODATA : Status::NXDOMAIN;
       a.ttl = zone->negative_ttl;
       return res;
     }

@@ -1,5 +1,8 @@
 // Zone files (RFC 1035 master format, parsed by ldns) answered with authoritative semantics: NXDOMAIN vs
 // NODATA (empty non-terminals included), CNAME chains, wildcards (RFC 4592), negative TTLs (RFC 2308).
+// A name is covered by the zone with the longest apex above it, unless a zone cut (NS below that apex) lies in
+// between and the child zone is not loaded. A root zone ("." with SOA) covers every name: the zone set is then
+// the whole world, and a name outside every other zone is NXDOMAIN; without one such names are not covered.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -26,6 +29,7 @@ class ZoneSet {
   void load_path(const std::string& file_or_dir);
 
   bool empty() const { return zones_.empty(); }
+  bool has_root() const;
   std::vector<std::string> files() const;
 
   struct Result {
@@ -44,7 +48,10 @@ class ZoneSet {
     std::uint32_t negative_ttl = 0;
   };
   const Zone* zone_for(const std::string& name) const;
-  bool exists(const std::string& name) const { return nodes_.count(name) || empty_non_terminals_.count(name); }
+  bool above_a_zone(const std::string& name) const;
+  bool exists(const std::string& name) const {
+    return nodes_.count(name) || empty_non_terminals_.count(name) || above_a_zone(name);
+  }
 
   std::vector<Zone> zones_;
   std::map<std::string, std::map<std::uint16_t, std::vector<Record>>> nodes_;  // owner -> type -> records

@@ -26,6 +26,22 @@ struct Record {
   std::uint16_t preference = 0;  // MX only
 };
 
+// One packet exchange of a live lookup, as evidence: which server was asked what, when, and what it said.
+struct Try {
+  std::string query;      // the name asked in this try (differs from the answer's name after a CNAME)
+  std::string server;     // "127.0.0.1:53"
+  std::string transport;  // "udp" or "tcp"
+  bool edns = true;       // the query carried an EDNS0 OPT record
+  std::string at;         // when it was sent: UTC, milliseconds, "2024-05-01T12:00:00.123Z"
+  // What came back: a status name (NOERROR, NODATA, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, BADVERS, ...),
+  // REFERRAL or LAME (a reply that is neither data nor authoritative absence), TRUNCATED (TC=1), TIMEOUT,
+  // UNREACHABLE (nothing listens there), UNANSWERED (no reply yet when the lookup ended).
+  std::string result;
+  std::optional<double> rtt_ms;  // when a reply came
+  bool late = false;             // the reply came after this try's timeout, while a later try was out
+  std::string note;
+};
+
 struct Answer {
   std::string name;  // as asked, lower case, no trailing dot
   RRType type = RRType::A;
@@ -36,6 +52,7 @@ struct Answer {
   std::string server;                // who answered: "127.0.0.1:53", "zone:fixtures/dns/x.zone", "cache"
   double elapsed_ms = 0;
   std::string note;                  // why, for errors: "no answer after 2 tries of 1000 ms", "CNAME loop"
+  std::vector<Try> tries;            // live lookups only: every packet exchange, in the order sent
 
   bool ok() const { return status == Status::NOERROR; }
   // The answer says nothing about the name: the check must report a temporary error, not absence.

@@ -20,6 +20,19 @@ json answer_json(const dns::Answer& a) {
             {"time_ms", a.elapsed_ms}};
   if (!a.cnames.empty()) j["cnames"] = a.cnames;
   if (!a.note.empty()) j["note"] = a.note;
+  // Live lookups: every packet exchange, so a report shows which server said what, and when.
+  if (!a.tries.empty()) {
+    json tries = json::array();
+    for (const auto& t : a.tries) {
+      json tj = {{"query", t.query},     {"server", t.server}, {"transport", t.transport}, {"edns", t.edns},
+                 {"at", t.at},           {"result", t.result},
+                 {"time_ms", t.rtt_ms ? json(*t.rtt_ms) : json(nullptr)}};
+      if (t.late) tj["late"] = true;
+      if (!t.note.empty()) tj["note"] = t.note;
+      tries.push_back(std::move(tj));
+    }
+    j["tries"] = std::move(tries);
+  }
   return j;
 }
 

@@ -164,6 +164,21 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
   out << "\n## DNS queries\n\n";
   if (r.dns.queries.empty()) out << "None.\n";
   else dns_table(out, r.dns.queries, true);
+  // Live lookups: each packet exchange, when it was sent and what the server said (postmasters ask when).
+  bool any_tries = std::any_of(r.dns.queries.begin(), r.dns.queries.end(), [](const auto& a) { return !a.tries.empty(); });
+  if (any_tries) {
+    out << "\n### DNS tries\n\n| Sent (UTC) | Query | Type | Server | Transport | Result | ms |\n|---|---|---|---|---|---|---|\n";
+    for (const auto& a : r.dns.queries)
+      for (const auto& t : a.tries) {
+        std::ostringstream ms;
+        ms.precision(1);
+        if (t.rtt_ms) ms << std::fixed << *t.rtt_ms;
+        out << "| " << cell(t.at) << " | " << cell(t.query) << " | " << to_string(a.type) << " | " << cell(t.server) << " | "
+            << t.transport << (t.edns ? "" : " (no EDNS)") << " | " << cell(t.result + (t.late ? " (late)" : "") +
+                                                                             (t.note.empty() ? "" : ": " + t.note), 300)
+            << " | " << (t.rtt_ms ? ms.str() : "–") << " |\n";
+      }
+  }
   return out.str();
 }
 

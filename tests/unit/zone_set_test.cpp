@@ -78,3 +78,52 @@ TEST_CASE("overlay: a CNAME leaving the zones continues in the fallback", "[unit
   CHECK(b.status == Status::OFFLINE);
   CHECK(b.cnames == std::vector<std::string>{"www.example.net"});
 }
+
+TEST_CASE("a root zone makes the zone set the whole world: names outside every other zone are NXDOMAIN", "[unit]") {
+  fs::path dir = fs::temp_directory_path() / ("mailaudit-root-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // A root zone with a delegation of net. (example.net is loaded below it, other .net names are not).
+  std::ofstream(dir / "root.zone") << "$ORIGIN .\n$TTL 86400\n"
+                                   << ". IN SOA a.root-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 120\n"
+                                   << ". IN NS a.root-servers.net.\n"
+                                   << "net. IN NS a.gtld-servers.net.\n";
+  auto world = fixture_zones();
+  world->load_file((dir / "root.zone").string());
+  CHECK(world->has_root());
+  ZoneResolver with_root(world, nullptr);
+  ZoneResolver without_root(fixture_zones(), nullptr);
+  CHECK_FALSE(fixture_zones()->has_root());
+
+  struct Row {
+    const char* label;
+    ZoneResolver& resolver;
+    const char* name;
+    RRType type;
+    Status want;
+  };
+  const Row rows[] = {
+      {"root: a name outside every zone", with_root, "gmail.com", RRType::MX, Status::NXDOMAIN},
+      {"root: a TLD that is not in the root zone", with_root, "example.invalid", RRType::A, Status::NXDOMAIN},
+      {"root: a name in a loaded zone still answers", with_root, "example.com", RRType::MX, Status::NOERROR},
+      {"root: absence inside a loaded zone", with_root, "no-such.example.com", RRType::A, Status::NXDOMAIN},
+      {"root: a name above a loaded zone exists", with_root, "com", RRType::A, Status::NODATA},
+      {"root: the root itself", with_root, "", RRType::A, Status::NXDOMAIN},  // not queried: the empty name
+      {"root: below a delegation whose zone is not loaded", with_root, "www.example-elsewhere.net", RRType::A, Status::OFFLINE},
+      {"root: a loaded zone below a delegation", with_root, "mail.example.net", RRType::MX, Status::NOERROR},
+      {"no root: a name outside every zone", without_root, "gmail.com", RRType::MX, Status::OFFLINE},
+      {"no root: a TLD", without_root, "com", RRType::A, Status::OFFLINE},
+  };
+  for (const auto& row : rows) {
+    auto a = row.resolver.lookup(row.name, row.type);
+    INFO(row.label << ": got " << to_string(a.status) << " from " << a.server << " (" << a.note << "), want "
+                   << to_string(row.want));
+    CHECK(a.status == row.want);
+  }
+  auto nx = with_root.lookup("gmail.com", RRType::MX);
+  CHECK(nx.server == "zone:" + (dir / "root.zone").string());
+  CHECK(nx.ttl == 120u);  // min(SOA TTL 86400, SOA MINIMUM 120)
+  auto soa = world->lookup("", RRType::SOA);
+  REQUIRE(soa);
+  CHECK(soa->answer.status == Status::NOERROR);
+  fs::remove_all(dir);
+}
