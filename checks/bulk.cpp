@@ -56,9 +56,14 @@ std::vector<Finding> run_bulk(const Context& ctx) {
   const auth::SpfOutcome* spf = ctx.auth.spf();
   const auto& dkim = ctx.auth.dkim();
   bool dkim_pass = std::any_of(dkim.begin(), dkim.end(), [](const auth::DkimSignature& s) { return s.result == auth::DkimResult::pass; });
+  bool dkim_unknown = std::any_of(dkim.begin(), dkim.end(), [](const auth::DkimSignature& s) { return s.result == auth::DkimResult::temperror; });
   auto holds = [&](const std::string& req) -> Holds {
-    if (req == "spf") return !spf ? Holds::unknown : spf->result == auth::SpfResult::pass ? Holds::yes : Holds::no;
-    if (req == "dkim") return dkim_pass ? Holds::yes : Holds::no;
+    // A lookup that failed is "cannot tell", never "does not hold": a timeout is not an SPF failure.
+    if (req == "spf")
+      return !spf || spf->result == auth::SpfResult::temperror ? Holds::unknown
+             : spf->result == auth::SpfResult::pass             ? Holds::yes
+                                                                : Holds::no;
+    if (req == "dkim") return dkim_pass ? Holds::yes : dkim_unknown ? Holds::unknown : Holds::no;
     if (req == "dmarc")
       return dm.result == "temperror" ? Holds::unknown
              : (dm.result == "pass" || dm.result == "fail" || dm.result == "not_checked") ? Holds::yes : Holds::no;

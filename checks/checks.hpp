@@ -11,6 +11,7 @@ std::vector<Finding> run_helo(const Context& ctx);
 std::vector<Finding> run_raw_bytes(const Context& ctx);
 std::vector<Finding> run_ip(const Context& ctx);
 std::vector<Finding> run_mime(const Context& ctx);
+std::vector<Finding> run_size(const Context& ctx);
 std::vector<Finding> run_dnsbl(const Context& ctx);
 std::vector<Finding> run_domain_lists(const Context& ctx);
 std::vector<Finding> run_uri(const Context& ctx);

@@ -85,6 +85,8 @@ const std::vector<Check>& registry() {
        run_links},
       {"mime", Stage::end_of_data, "MIME structure: boundaries, transfer encodings, limits",
        {"mime.ok", "mime.malformed"}, run_mime},
+      {"size", Stage::end_of_data, "size on the wire against receivers' published limits; Gmail's HTML clipping",
+       {"size.ok", "size.over_limit", "size.html_clipped"}, run_size},
   };
   return checks;
 }

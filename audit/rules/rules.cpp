@@ -359,6 +359,32 @@ void load_bulk(const std::string& file, const toml::table& root, std::vector<Bul
   }
 }
 
+void load_size(const std::string& file, const toml::table& root, SizeRules& out) {
+  auto clip = root["html_clip_bytes"].value<int64_t>();
+  if (!clip || *clip <= 0) throw RulesError(file + ":1: top-level \"html_clip_bytes\" (a positive number) must be set");
+  out.html_clip_bytes = static_cast<std::size_t>(*clip);
+  for (const auto& n : tables(file, root, "limit")) {
+    const toml::table& t = *n.as_table();
+    SizeLimit l;
+    l.id = require_string(file, t, "id");
+    l.receiver = require_string(file, t, "receiver");
+    l.reply = require_string(file, t, "reply");
+    l.source = require_string(file, t, "source");
+    auto bytes = t["bytes"].value<int64_t>();
+    if (!bytes || *bytes <= 0) fail(file, t, l.id + ": \"bytes\" must be a positive number");
+    l.bytes = static_cast<std::size_t>(*bytes);
+    std::string sv = require_string(file, t, "severity"), st = require_string(file, t, "stage");
+    auto severity = parse_severity(sv);
+    auto stage = parse_stage(st);
+    if (!severity) fail(file, t, l.id + ": unknown severity \"" + sv + "\"");
+    if (!stage) fail(file, t, l.id + ": unknown stage \"" + st + "\"");
+    l.severity = *severity;
+    l.stage = *stage;
+    out.limits.push_back(std::move(l));
+  }
+  std::sort(out.limits.begin(), out.limits.end(), [](const SizeLimit& a, const SizeLimit& b) { return a.bytes < b.bytes; });
+}
+
 }  // namespace
 
 const StageText* BounceRules::text_for(Stage s) const {
@@ -411,6 +437,7 @@ struct RulesLoaders {
         {"urls.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_urls(f, t, r.urls_); }},
         {"bounces.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bounces(f, t, r.bounces_); }},
         {"bulk.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bulk(f, t, r.bulk_); }},
+        {"size.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_size(f, t, r.size_); }},
     };
     return files;
   }

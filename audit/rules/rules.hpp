@@ -156,6 +156,18 @@ struct BounceRules {
   const StageText* text_for(Stage s) const;
 };
 
+// Message size limits receivers publish: rules/size.toml.
+struct SizeLimit {
+  std::string id, receiver, reply, source;
+  std::size_t bytes = 0;
+  Severity severity = Severity::warning;
+  Stage stage = Stage::end_of_data;
+};
+struct SizeRules {
+  std::size_t html_clip_bytes = 0;  // Gmail clips HTML past this
+  std::vector<SizeLimit> limits;    // smallest first
+};
+
 // A mailbox provider's bulk-sender requirements: rules/bulk.toml.
 struct BulkProvider {
   std::string id, name, reference;
@@ -185,6 +197,7 @@ class Rules {
   const UrlRules& urls() const { return urls_; }
   const BounceRules& bounces() const { return bounces_; }
   const std::vector<BulkProvider>& bulk() const { return bulk_; }
+  const SizeRules& size() const { return size_; }
 
  private:
   friend struct RulesLoaders;  // rules.cpp: the {file, loader} table
@@ -198,6 +211,7 @@ class Rules {
   UrlRules urls_;
   BounceRules bounces_;
   std::vector<BulkProvider> bulk_;
+  SizeRules size_;
 };
 
 // Names of the rules files the loader expects.

@@ -1,0 +1,62 @@
+// Check "size": the message's size on the wire against the limits receivers publish (rules/size.toml),
+// and Gmail's clipping of long HTML. The size that counts is what a relay sends: every line ending CRLF and
+// lines starting with "." doubled (RFC 5321 §4.5.2), so a file with bare LF line ends is larger on the wire.
+#include <algorithm>
+
+#include "checks.hpp"
+
+namespace mailaudit::checks {
+
+namespace {
+
+// Bytes a relay sends for `raw` inside DATA: bare LF becomes CRLF, a leading "." is doubled.
+std::size_t wire_size(std::string_view raw) {
+  std::size_t size = raw.size();
+  bool line_start = true;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (line_start && c == '.') ++size;
+    if (c == '\n' && (i == 0 || raw[i - 1] != '\r')) ++size;
+    line_start = c == '\n';
+  }
+  return size;
+}
+
+std::string megabytes(std::size_t bytes) {
+  std::string whole = std::to_string(bytes / 1048576), tenth = std::to_string(bytes % 1048576 * 10 / 1048576);
+  return whole + "." + tenth + " MiB (" + std::to_string(bytes) + " bytes)";
+}
+
+}  // namespace
+
+std::vector<Finding> run_size(const Context& ctx) {
+  const rules::SizeRules& rules = ctx.rules.size();
+  std::vector<Finding> out;
+  std::size_t size = wire_size(ctx.message.raw);
+  Args base{{"size", megabytes(size)}, {"file_size", std::to_string(ctx.message.raw.size())}};
+  // Every limit the message is over, each at its own stage and severity.
+  for (const auto& l : rules.limits) {
+    if (size <= l.bytes) continue;
+    Args args = base;
+    args.insert(args.end(), {{"receiver", l.receiver}, {"limit", megabytes(l.bytes)}, {"reply", l.reply}, {"source", l.source}});
+    Finding f = ctx.make("size.over_limit", args);
+    f.severity = l.severity;
+    f.stage = l.stage;
+    f.references.push_back(l.source);
+    out.push_back(std::move(f));
+  }
+  std::size_t html = 0;
+  for (const auto& p : ctx.message.parts)
+    if (p.kind == PartKind::leaf && p.media_type == "text/html") html = std::max(html, p.raw_size);
+  if (html > rules.html_clip_bytes)
+    out.push_back(ctx.make("size.html_clipped", {{"html_size", std::to_string(html / 1024) + " KB (" + std::to_string(html) + " bytes)"},
+                                                 {"clip", std::to_string(rules.html_clip_bytes / 1024) + " KB"}}));
+  if (out.empty() || (out.size() == 1 && out.front().id == "size.html_clipped")) {
+    Args args = base;
+    args.push_back({"smallest", rules.limits.empty() ? "none" : megabytes(rules.limits.front().bytes)});
+    out.insert(out.begin(), ctx.make("size.ok", args));
+  }
+  return out;
+}
+
+}  // namespace mailaudit::checks
