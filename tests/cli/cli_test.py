@@ -42,6 +42,11 @@ def main():
     # label, args, stdin, want exit, text wanted on stderr (or None for empty stderr)
     rows = [
         ("clean message passes", ["check", "fixtures/messages/newsletter.eml"] + OFFLINE, None, 0, None),
+        # An ESP-style campaign (VERP return path, click tracking, one-click unsubscribe, DKIM by the sender's
+        # domain, From signed but not every field over-signed): nothing at warning or above.
+        ("a clean ESP campaign passes --fail-on warning",
+         ["check", "fixtures/messages/esp-campaign.eml", "--fail-on", "warning"] +
+         (ROOT / "fixtures/messages/esp-campaign.args").read_text().split() + OFFLINE, None, 0, None),
         ("errors exit 1", ["check", "fixtures/messages/broken-headers.eml"] + OFFLINE, None, 1, None),
         ("--fail-on never", ["check", "fixtures/messages/broken-headers.eml", "--fail-on", "never"] + OFFLINE, None, 0, None),
         ("warnings pass by default", ["check", "fixtures/messages/malformed-mime.eml"] + OFFLINE, None, 0, None),
