@@ -47,6 +47,16 @@ def main():
         ("a clean ESP campaign passes --fail-on warning",
          ["check", "fixtures/messages/esp-campaign.eml", "--fail-on", "warning"] +
          (ROOT / "fixtures/messages/esp-campaign.args").read_text().split() + OFFLINE, None, 0, None),
+        # A dead resolver (nothing listens on 127.0.0.1:9): nothing fails, but the verdict is not final.
+        ("dead resolver: exit 3 (incomplete), not 0",
+         ["check", "fixtures/messages/newsletter.eml", "--ip", "192.0.2.10", "--mail-from", "b@news.example.com",
+          "--resolver", "127.0.0.1:9", "--timeout", "200", "--tries", "1"], None, 3, None),
+        ("dead resolver and an error: the error wins, exit 1",
+         ["check", "fixtures/messages/broken-headers.eml", "--resolver", "127.0.0.1:9", "--timeout", "200", "--tries", "1"],
+         None, 1, None),
+        ("dead resolver with --fail-on never: exit 0",
+         ["check", "fixtures/messages/newsletter.eml", "--resolver", "127.0.0.1:9", "--timeout", "200", "--tries", "1",
+          "--fail-on", "never"], None, 0, None),
         ("errors exit 1", ["check", "fixtures/messages/broken-headers.eml"] + OFFLINE, None, 1, None),
         ("--fail-on never", ["check", "fixtures/messages/broken-headers.eml", "--fail-on", "never"] + OFFLINE, None, 0, None),
         ("warnings pass by default", ["check", "fixtures/messages/malformed-mime.eml"] + OFFLINE, None, 0, None),
