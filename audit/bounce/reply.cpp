@@ -69,7 +69,7 @@ std::string find_status(std::string_view t) {
   return "";
 }
 
-Reply find_reply(std::string_view t) {
+Reply find_reply(std::string_view t, const std::vector<std::string>& cues) {
   Reply best;
   // Preferred: a code followed by a status of the same class ("550 5.1.1", "421-4.7.0").
   for (std::size_t i = 0; i + 3 < t.size(); ++i) {
@@ -83,8 +83,7 @@ Reply find_reply(std::string_view t) {
     }
   }
   // Else a code where replies are quoted: after "said:", "<<<", "returned", "error", "response", or first.
-  static const std::string_view cues[] = {"said:", "<<<", "returned", "error", "response", "reply", "diagnostic", ":"};
-  for (auto cue : cues) {
+  for (const std::string& cue : cues) {
     for (std::size_t p = t.find(cue); p != std::string_view::npos; p = t.find(cue, p + 1)) {
       std::size_t i = p + cue.size();
       while (i < t.size() && (t[i] == ' ' || t[i] == '\'' || t[i] == '"' || t[i] == '(' || t[i] == '#')) ++i;

@@ -59,7 +59,7 @@ TEST_CASE("Sisimai bounces: status, reply code and stated stage agree with expec
     std::string bytes = test::read_file(e.path());
     INFO(e.path());
     auto& into = diagnosed[e.path().filename().string()];
-    if (!not_a_message_reason(bytes).empty()) {
+    if (!bounce::reads_as_message(bytes, rules)) {
       REQUIRE_NOTHROW(into = bounce::diagnose_text(bytes, e.path().string(), rules));
     } else {
       // An mbox of several bounces: Sisimai numbers the recipients across all of them.
