@@ -120,8 +120,14 @@ std::string provider_for(const rules::Rules& rules, const std::string& mta) {
 void fill(Recipient& r, const std::string& block, const rules::Rules& rules) {
   const auto& br = rules.bounces();
   std::string words = unwrap(block);
+  bool delivered = r.action == "delivered" || r.action == "relayed" || r.action == "expanded";
+  // The failure reply, passing over a transcript's "250 2.0.0 Ok" (unless the recipient was delivered).
+  auto reply_in = [&](std::string_view t) {
+    Reply x = delivered ? Reply{} : find_failure_reply(t, br.reply_cues);
+    return x.code ? x : find_reply(t, br.reply_cues);
+  };
   if (r.diagnostic.empty()) {
-    Reply reply = find_reply(words, br.reply_cues);
+    Reply reply = reply_in(words);
     if (reply.code) r.diagnostic = words.substr(reply.at, kMaxDiagnostic);
     else {
       // No reply: the MTA's own words about the recipient (qmail, local delivery), after the address.
@@ -132,8 +138,8 @@ void fill(Recipient& r, const std::string& block, const rules::Rules& rules) {
         r.diagnostic.erase(0, 1);
     }
   }
-  Reply reply = find_reply(r.diagnostic, br.reply_cues);
-  if (!reply.code) reply = find_reply(words, br.reply_cues);
+  Reply reply = reply_in(r.diagnostic);
+  if (!reply.code) reply = reply_in(words);
   r.reply_code = reply.code;
   // The receiver's own status (a reply code with its status) beats the sending MTA's Status field, which is
   // often generic (Exim always 5.0.0) or its own mapping; a bare status in the text only fills a generic one.
@@ -348,6 +354,33 @@ SendingContext sending_context(const Bounce& b, const rules::BounceRules& br) {
   return c;
 }
 
+// The words before the first line that names a recipient ("Could not be delivered because of 550 5.1.1 User
+// unknown. The following recipients were affected: a@b"), bounded; "" when nothing comes before.
+std::string preamble(std::string_view human, const std::vector<std::string>& addresses) {
+  std::size_t first = std::string_view::npos;
+  std::string low = text::lower(human.substr(0, 1u << 20));
+  for (const auto& a : addresses) {
+    if (a.empty()) continue;
+    std::size_t p = low.find(text::lower(a));
+    if (p < first) first = p;
+  }
+  if (first == std::string_view::npos) return "";
+  std::size_t line = human.rfind('\n', first);
+  std::size_t end = line == std::string_view::npos ? 0 : line;
+  std::size_t start = end > 2000 ? end - 2000 : 0;
+  return std::string(human.substr(start, end - start));
+}
+
+// A recipient whose own words carry no reply takes the reply written before the recipient list.
+void fill_with_preamble(Recipient& r, const std::string& block, const std::string& pre, const rules::Rules& rules) {
+  Recipient before = r;
+  fill(r, block, rules);
+  if (r.reply_code || pre.empty()) return;
+  Recipient again = before;
+  fill(again, pre + "\n" + block, rules);
+  if (again.reply_code >= 400) r = std::move(again);
+}
+
 void finish(Bounce& b, const rules::BounceRules& br) {
   set_kind(b);
   b.context = sending_context(b, br);
@@ -412,6 +445,12 @@ Bounce diagnose(const Message& m, const rules::Rules& rules) {
     b.reporting_mta = dsn.message.get("reporting-mta");
     b.queue_id = dsn.message.get("x-postfix-queue-id");
     if (std::string a = dsn.message.get("arrival-date"); !a.empty()) b.date = a;
+    std::vector<std::string> addresses;
+    for (const auto& g : dsn.recipients) {
+      addresses.push_back(strip_angles(g.get("final-recipient")));
+      if (addresses.back().empty()) addresses.back() = strip_angles(g.get("original-recipient"));
+    }
+    std::string pre = preamble(human, addresses);
     for (const auto& g : dsn.recipients) {
       Recipient r;
       r.address = strip_angles(g.get("final-recipient"));
@@ -423,20 +462,25 @@ Bounce diagnose(const Message& m, const rules::Rules& rules) {
       r.diagnostic = g.get("diagnostic-code").substr(0, kMaxDiagnostic);
       std::string block = r.address.empty() ? "" : block_for(human, r.address, br.recipient_forms);
       if (block.empty() && dsn.recipients.size() == 1) block = human.substr(0, 3000);
-      fill(r, block, rules);
+      if (r.diagnostic.empty()) fill_with_preamble(r, block, pre, rules);
+      else fill(r, block, rules);
       b.recipients.push_back(std::move(r));
     }
   }
   if (b.recipients.empty()) {
-    for (auto& t : text_recipients(human, exclude, br.recipient_forms)) {
+    auto named = text_recipients(human, exclude, br.recipient_forms);
+    std::vector<std::string> addresses;
+    for (const auto& t : named) addresses.push_back(t.address);
+    std::string pre = preamble(human, addresses);
+    for (auto& t : named) {
       Recipient r;
       r.address = t.address;
-      fill(r, t.block, rules);
+      fill_with_preamble(r, t.block, pre, rules);
       b.recipients.push_back(std::move(r));
     }
   }
   if (b.recipients.empty()) {
-    Reply reply = find_reply(unwrap(human.substr(0, 6000)), br.reply_cues);
+    Reply reply = find_failure_reply(unwrap(human.substr(0, 6000)), br.reply_cues);
     if (reply.code >= 400) {
       Recipient r;
       fill(r, human.substr(0, 3000), rules);
@@ -468,10 +512,14 @@ Bounce diagnose_text(std::string_view text_in, const std::string& source, const 
     Message o = parse_message(b.original.substr(0, 1u << 20), "original", 0);
     if (const HeaderField* f = o.field("Message-ID")) b.original_message_id = std::string(text::trim(f->value));
   }
-  for (auto& t : text_recipients(human, {}, br.recipient_forms)) {
+  auto named = text_recipients(human, {}, br.recipient_forms);
+  std::vector<std::string> addresses;
+  for (const auto& t : named) addresses.push_back(t.address);
+  std::string pre = preamble(human, addresses);
+  for (auto& t : named) {
     Recipient r;
     r.address = t.address;
-    fill(r, t.block, rules);
+    fill_with_preamble(r, t.block, pre, rules);
     b.recipients.push_back(std::move(r));
   }
   if (b.recipients.empty()) {
@@ -540,7 +588,7 @@ std::string lead_sentence(const Bounce& b, const rules::Rules& rules) {
 namespace mailaudit::bounce {
 
 std::string normalised_reply(std::string_view diagnostic) {
-  static const std::regex address(R"([^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+)");
+  static const std::regex address(R"(<?[^\s<>"'(),;:\[\]]+@[^\s<>"'(),;:\[\]]+>?)");
   static const std::regex ipv4(R"(\b\d{1,3}(?:\.\d{1,3}){3}\b)");
   static const std::regex longhex(R"(\b(?=[0-9a-z-]*\d)[0-9a-z-]{12,}\b)", std::regex::icase);
   std::string s = unwrap(diagnostic.substr(0, 300));

@@ -84,6 +84,17 @@ Reply find_reply(std::string_view t, const std::vector<std::string>& cues) {
   }
   // Else a code where replies are quoted: after "said:", "<<<", "returned", "error", "response", or first.
   for (const std::string& cue : cues) {
+    if (cue == "^") {  // the start of the text: a diagnostic that begins with its reply code
+      std::size_t i = 0;
+      while (i < t.size() && t[i] == ' ') ++i;
+      if (code_at(t, i) && t[i] != '2') {
+        best.code = (t[i] - '0') * 100 + (t[i + 1] - '0') * 10 + (t[i + 2] - '0');
+        best.status = find_status(t.substr(i));
+        best.at = i;
+        return best;
+      }
+      continue;
+    }
     for (std::size_t p = t.find(cue); p != std::string_view::npos; p = t.find(cue, p + 1)) {
       std::size_t i = p + cue.size();
       while (i < t.size() && (t[i] == ' ' || t[i] == '\'' || t[i] == '"' || t[i] == '(' || t[i] == '#')) ++i;
@@ -104,6 +115,19 @@ Reply find_reply(std::string_view t, const std::vector<std::string>& cues) {
     break;
   }
   return best;
+}
+
+Reply find_failure_reply(std::string_view t, const std::vector<std::string>& cues) {
+  std::size_t from = 0;
+  for (int tries = 0; tries < 200 && from < t.size(); ++tries) {
+    Reply r = find_reply(t.substr(from), cues);
+    if (r.code == 0 || r.code >= 400) {
+      if (r.code) r.at += from;
+      return r;
+    }
+    from += r.at + 3;
+  }
+  return {};
 }
 
 }  // namespace mailaudit::bounce

@@ -270,8 +270,8 @@ int run(const BounceOptions& o) {
   } else if (o.format == "jsonl") {
     if (several) out->write(dump_json({{"summary", bounce_summary_json(summary)}}, false) + "\n");
   } else if (several) {
-    if (o.format == "markdown") out->write("\n---\n\n" + bounce_summary_markdown(summary, br.words));
-    else if (o.format == "text") out->write("\n" + bounce_summary_text(summary, br.words));
+    if (o.format == "markdown") out->write((count && !o.summary_only ? "\n---\n\n" : "") + bounce_summary_markdown(summary, br.words));
+    else if (o.format == "text") out->write((count && !o.summary_only ? "\n" : "") + bounce_summary_text(summary, br.words));
   }
   return unreadable ? 2 : 0;
 }
