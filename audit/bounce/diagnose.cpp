@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "bounce/bounce.hpp"
@@ -532,7 +533,12 @@ Bounce diagnose_text(std::string_view text_in, const std::string& source, const 
 }
 
 bool reads_as_message(std::string_view bytes, const rules::Rules& rules) {
-  return not_a_message_reason(bytes).empty() && !starts_with_recipient(bytes, rules.bounces().recipient_forms);
+  if (!not_a_message_reason(bytes).empty() || starts_with_recipient(bytes, rules.bounces().recipient_forms)) return false;
+  // A log line with an ISO time ("2026-11-27T09:00:00Z [NOTICE] ...") has a first line a parser would take for
+  // a header field; no header field name starts with a digit.
+  std::string_view first = bytes.substr(0, bytes.find('\n'));
+  if (first.starts_with("From ")) return true;
+  return !first.empty() && std::isalpha(static_cast<unsigned char>(first.front()));
 }
 
 Bounce diagnose_input(std::string bytes, const std::string& source, const rules::Rules& rules, const ParseLimits& limits) {

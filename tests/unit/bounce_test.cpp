@@ -306,6 +306,24 @@ TEST_CASE("common pastes: Postfix per-recipient blocks, Exim stage wording, seve
        "<a@example.com>: host mx1.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>: Recipient address rejected: User unknown (in reply to RCPT TO command)\n"
        "<b@example.com>: host mx1.example.com[192.0.2.1] said: 451 4.7.1 Please try again later (in reply to RCPT TO command)\n",
        1, "b@example.com", 451, "4.7.1", "rcpt", "greylisting", true},
+      {"qmail, pasted without headers",
+       "Hi. This is the qmail-send program at mail.example.com.\nI'm afraid I wasn't able to deliver your message to the following addresses.\n\n"
+       "<reader@example.net>:\n192.0.2.5 does not like recipient.\nRemote host said: 550 5.1.1 <reader@example.net>: Recipient address rejected: User unknown\n"
+       "Giving up on 192.0.2.5.\n",
+       0, "reader@example.net", 550, "5.1.1", "rcpt", "none", false},
+      {"Exchange NDR body",
+       "Delivery has failed to these recipients or groups:\n\nreader@example.net\nThe email address you entered couldn't be found.\n\n"
+       "Diagnostic information for administrators:\n\nGenerating server: mail.example.com\n\nreader@example.net\n"
+       "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient reader@example.net not found by SMTP address lookup'\n\n"
+       "Original message headers:\n\nFrom: news@example.com\n",
+       0, "reader@example.net", 550, "5.1.10", "none", "none", false},
+      {"OpenSMTPD",
+       "    This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\n    An error has occurred while attempting to deliver a message for\n"
+       "    the following list of recipients:\n\nreader@example.net: 550 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using zen.spamhaus.org\n",
+       0, "reader@example.net", 550, "5.7.1", "none", "blocked-using-list", false},
+      {"Haraka log line, ISO time first",
+       "2026-11-27T09:00:00.000Z [NOTICE] [4C1E] [outbound] bounce: 451 4.7.1 Greylisted, please try again in 300 seconds rcpt=reader@example.net\n",
+       0, "reader@example.net", 451, "4.7.1", "none", "greylisting", true},
       {"rate limit (Postfix anvil at the receiver)",
        "<c@example.com>: host mx1.example.com[192.0.2.1] refused to talk to me: 421 4.7.0 Error: too many connections from 192.0.2.7\n",
        0, "c@example.com", 421, "4.7.0", "connect", "rate-limit", true},
