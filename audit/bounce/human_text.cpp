@@ -12,34 +12,13 @@ namespace {
 constexpr std::size_t kMaxBlock = 3000;
 constexpr std::size_t kMaxLines = 3000;
 
-// Address forms that name a recipient at the start of a line.
-const std::vector<std::regex>& recipient_lines() {
-  static const std::vector<std::regex> res = [] {
-    auto r = [](const char* p) { return std::regex(p, std::regex::ECMAScript | std::regex::icase | std::regex::optimize); };
-    return std::vector<std::regex>{
-        r(R"(^\s*<([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>\s*:)"),                       // Postfix, qmail
-        r(R"(^\s*<?([^<>\s@:;,'"]+@[a-z0-9][^<>\s@:;,'"]*\.[a-z0-9-]+)>?:?\s*$)"),  // alone on its line
-        r(R"(^\s*<?([^<>\s@:;,'"]+@[a-z0-9][^<>\s@:;,'"]*\.[a-z0-9-]+)>?:\s)"),   // OpenSMTPD "a@b: 550 ..."
-        r(R"(^\s*<?([^<>\s@]+@[^<>\s@]+\.[^<>\s@.]+)>?\.\.\.\s)"),                 // Sendmail
-        r(R"(^\s*(?:final|original)-recipient:\s*(?:rfc822;)?\s*<?([^<>\s@]+@[^<>\s@]+)>?\s*$)"),
-        r(R"((?:wasn't|was not|could not be|couldn't be) delivered to\s+<?([^<>\s@]+@[^<>\s@]+\.[a-z0-9-]+)>?)"),
-        r(R"re(^\s*"([^"\s@]+@[^"\s@]+\.[a-z0-9-]+)"\s*:)re"),                  // quoted, GMX
-        r(R"(\bto=<([^<>\s@]+@[^<>\s@]+)>)"),                                      // a Postfix log line
-        r(R"(\*\* <?([^<>\s@]+@[^<>\s@:]+)>?)"),                                  // an Exim log line
-        r(R"(^\s*>>>\s*<?([^<>\s@]+@[^<>\s@]+\.[^<>\s@.]+)>?)"),                 // Sendmail variants
-        r(R"(^\s*<?([^<>\s@:;,'"]+@[a-z0-9][^<>\s@:;,'"]*\.[a-z0-9-]+)>?[ \t]+\S)"),  // address, then its error
-
-    };
-  }();
-  return res;
-}
-
 struct Mention {
   std::string address;
   std::size_t offset;
 };
 
-std::vector<Mention> mentions(std::string_view text, const std::vector<std::string>& exclude) {
+std::vector<Mention> mentions(std::string_view text, const std::vector<std::string>& exclude,
+                              const std::vector<rules::RecipientForm>& forms) {
   std::vector<Mention> out;
   std::size_t offset = 0, lines = 0;
   for (auto line : text::split(text, '\n')) {
@@ -47,9 +26,9 @@ std::vector<Mention> mentions(std::string_view text, const std::vector<std::stri
     std::string l(line.substr(0, 400));
     if (!l.empty() && l.back() == '\r') l.pop_back();
     if (l.find('@') != std::string::npos) {
-      for (const auto& re : recipient_lines()) {
+      for (const auto& form : forms) {
         std::smatch m;
-        if (!std::regex_search(l, m, re)) continue;
+        if (!std::regex_search(l, m, form.re)) continue;
         std::string a = m[1].str();
         while (!a.empty() && (a.back() == '.' || a.back() == ',')) a.pop_back();
         std::string low = text::lower(a);
@@ -75,10 +54,14 @@ std::string_view before_original(std::string_view text, const std::vector<std::s
   return text.substr(0, cut);
 }
 
-std::vector<TextRecipient> text_recipients(std::string_view text, const std::vector<std::string>& exclude) {
-  auto ms = mentions(text, exclude);
+std::vector<TextRecipient> text_recipients(std::string_view text, const std::vector<std::string>& exclude,
+                                           const std::vector<rules::RecipientForm>& forms) {
+  auto ms = mentions(text, exclude, forms);
   std::vector<TextRecipient> out;
   for (std::size_t i = 0; i < ms.size(); ++i) {
+    // The same address again inside its own block ("<a@b>: host ... said: 550 <a@b>: Recipient address
+    // rejected"): already part of the block that began at the previous mention.
+    if (i > 0 && text::iequals(ms[i].address, ms[i - 1].address)) continue;
     auto same = [&](const TextRecipient& r) { return text::iequals(r.address, ms[i].address); };
     std::size_t end = text.size();
     for (std::size_t j = i + 1; j < ms.size(); ++j)
@@ -94,8 +77,23 @@ std::vector<TextRecipient> text_recipients(std::string_view text, const std::vec
   return out;
 }
 
-std::string block_for(std::string_view text, std::string_view address) {
-  for (const auto& r : text_recipients(text, {}))
+bool starts_with_recipient(std::string_view text, const std::vector<rules::RecipientForm>& forms) {
+  std::size_t lines = 0;
+  for (auto line : text::split(text.substr(0, 4096), '\n')) {
+    if (++lines > 50) break;
+    if (text::trim(line).empty()) continue;
+    std::string l(line.substr(0, 400));
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    // Only forms anchored at the start of the line: "Subject: ... wasn't delivered to a@b" is a header.
+    for (const auto& form : forms)
+      if (form.pattern.starts_with("^") && std::regex_search(l, form.re)) return true;
+    return false;
+  }
+  return false;
+}
+
+std::string block_for(std::string_view text, std::string_view address, const std::vector<rules::RecipientForm>& forms) {
+  for (const auto& r : text_recipients(text, {}, forms))
     if (text::iequals(r.address, address)) return r.block;
   return "";
 }

@@ -69,7 +69,7 @@ std::string find_status(std::string_view t) {
   return "";
 }
 
-Reply find_reply(std::string_view t) {
+Reply find_reply(std::string_view t, const std::vector<std::string>& cues) {
   Reply best;
   // Preferred: a code followed by a status of the same class ("550 5.1.1", "421-4.7.0").
   for (std::size_t i = 0; i + 3 < t.size(); ++i) {
@@ -83,8 +83,18 @@ Reply find_reply(std::string_view t) {
     }
   }
   // Else a code where replies are quoted: after "said:", "<<<", "returned", "error", "response", or first.
-  static const std::string_view cues[] = {"said:", "<<<", "returned", "error", "response", "reply", "diagnostic", ":"};
-  for (auto cue : cues) {
+  for (const std::string& cue : cues) {
+    if (cue == "^") {  // the start of the text: a diagnostic that begins with its reply code
+      std::size_t i = 0;
+      while (i < t.size() && t[i] == ' ') ++i;
+      if (code_at(t, i) && t[i] != '2') {
+        best.code = (t[i] - '0') * 100 + (t[i + 1] - '0') * 10 + (t[i + 2] - '0');
+        best.status = find_status(t.substr(i));
+        best.at = i;
+        return best;
+      }
+      continue;
+    }
     for (std::size_t p = t.find(cue); p != std::string_view::npos; p = t.find(cue, p + 1)) {
       std::size_t i = p + cue.size();
       while (i < t.size() && (t[i] == ' ' || t[i] == '\'' || t[i] == '"' || t[i] == '(' || t[i] == '#')) ++i;
@@ -105,6 +115,19 @@ Reply find_reply(std::string_view t) {
     break;
   }
   return best;
+}
+
+Reply find_failure_reply(std::string_view t, const std::vector<std::string>& cues) {
+  std::size_t from = 0;
+  for (int tries = 0; tries < 200 && from < t.size(); ++tries) {
+    Reply r = find_reply(t.substr(from), cues);
+    if (r.code == 0 || r.code >= 400) {
+      if (r.code) r.at += from;
+      return r;
+    }
+    from += r.at + 3;
+  }
+  return {};
 }
 
 }  // namespace mailaudit::bounce

@@ -5,6 +5,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mailaudit::bounce {
 
@@ -21,7 +22,11 @@ struct Reply {
   std::size_t at = std::string::npos;  // where the reply starts in the text searched
 };
 // The receiver's reply in unwrapped text: "550 5.1.1 ...", "said: 554 ...", "<<< 550 ...".
-Reply find_reply(std::string_view text);
+// `cues` (rules/bounces.toml reply_cues) are the words after which a code is quoted, tried in order; the cue
+// "^" stands for the start of the text.
+Reply find_reply(std::string_view text, const std::vector<std::string>& cues);
+// The first failure reply (4xx, 5xx): a transcript's "250 2.0.0 Ok" lines are passed over.
+Reply find_failure_reply(std::string_view text, const std::vector<std::string>& cues);
 // The first RFC 3463 status ("5.7.1") anywhere in the text, or "".
 std::string find_status(std::string_view text);
 

@@ -1,6 +1,7 @@
 #include "rules/rules.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <filesystem>
 #include <fstream>
@@ -327,6 +328,7 @@ void load_bounces(const std::string& file, const toml::table& root, BounceRules&
     s.pattern = require_string(file, t, "pattern");
     s.stage = require_stage(file, t);
     s.look_at = string_list(file, t, "look_at");
+    s.advice = t["advice"].value_or(std::string());
     s.temporary = t["temporary"].value_or(false);
     s.match = string_list(file, t, "match");
     s.no_match = string_list(file, t, "no_match");
@@ -340,6 +342,55 @@ void load_bounces(const std::string& file, const toml::table& root, BounceRules&
     h.re = compile(file, t, h.pattern);
     out.status_hints.push_back(std::move(h));
   }
+  auto optional_tables = [&](const char* key) -> const toml::array* {
+    if (!root.get(key)) return nullptr;
+    return &tables(file, root, key);
+  };
+  auto examples = [&](const toml::table& t, const std::string& id, std::vector<std::string>& match,
+                      std::vector<std::string>& no_match) {
+    match = string_list(file, t, "match");
+    no_match = string_list(file, t, "no_match");
+    if (match.empty() || no_match.empty()) fail(file, t, id + ": needs \"match\" and \"no_match\" examples");
+  };
+  if (const toml::array* a = optional_tables("recipient_form"))
+    for (const auto& n : *a) {
+      const toml::table& t = *n.as_table();
+      RecipientForm f;
+      f.id = require_string(file, t, "id");
+      f.pattern = require_string(file, t, "pattern");
+      examples(t, f.id, f.match, f.no_match);
+      f.re = compile(file, t, f.pattern);
+      out.recipient_forms.push_back(std::move(f));
+    }
+  if (const toml::array* a = optional_tables("format"))
+    for (const auto& n : *a) {
+      const toml::table& t = *n.as_table();
+      BounceFormat f;
+      f.id = require_string(file, t, "id");
+      f.text = string_list(file, t, "text");
+      f.from = string_list(file, t, "from");
+      if (f.text.empty() && f.from.empty()) fail(file, t, f.id + ": needs \"text\" or \"from\" cues");
+      examples(t, f.id, f.match, f.no_match);
+      out.formats.push_back(std::move(f));
+    }
+  if (const toml::array* a = optional_tables("context_pattern"))
+    for (const auto& n : *a) {
+      const toml::table& t = *n.as_table();
+      ContextPattern c;
+      c.id = require_string(file, t, "id");
+      c.what = require_string(file, t, "what");
+      if (c.what != "ip") fail(file, t, c.id + ": \"what\" must be \"ip\"");
+      c.pattern = require_string(file, t, "pattern");
+      examples(t, c.id, c.match, c.no_match);
+      c.re = compile(file, t, c.pattern);
+      out.context_patterns.push_back(std::move(c));
+    }
+  out.reply_cues = string_list(file, root, "reply_cues");
+  if (const toml::table* w = root["words"].as_table())
+    for (const auto& [k, v] : *w) {
+      if (!v.is_string()) fail(file, v, "[words] values must be strings");
+      out.words[std::string(k.str())] = std::string(*v.value<std::string>());
+    }
   for (const auto& n : tables(file, root, "stage_text")) {
     const toml::table& t = *n.as_table();
     out.stage_texts.push_back({require_stage(file, t), require_string(file, t, "phrase"), require_string(file, t, "seen"),
@@ -386,6 +437,22 @@ void load_size(const std::string& file, const toml::table& root, SizeRules& out)
 }
 
 }  // namespace
+
+bool BounceFormat::matches(std::string_view sample) const {
+  for (const auto& t : text)
+    if (sample.find(t) != std::string_view::npos) return true;
+  std::string low;
+  low.reserve(sample.size());
+  for (char c : sample) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& f : from)
+    if (low.find(f) != std::string::npos) return true;
+  return false;
+}
+
+const std::string& BounceRules::word(const std::string& key) const {
+  auto it = words.find(key);
+  return it != words.end() ? it->second : key;
+}
 
 const StageText* BounceRules::text_for(Stage s) const {
   for (const auto& t : stage_texts)

@@ -183,6 +183,60 @@ def main():
     doc = json.loads(proc.stdout or b"{}")
     check("bounce: the good file is still reported after a bad one", len(doc.get("bounces", [doc])) == 1 and
           doc.get("is_bounce") is True, f"got {str(doc)[:200]}")
+    # A mixed bounce folder: the bounce fixtures, a Maildir, an mbox of two bounces, and Sisimai files when
+    # the corpora are beside the checkout: every file reported, and a summary.
+    import shutil
+    mixed = tmp / "bounces"
+    (mixed / "maildir" / "cur").mkdir(parents=True)
+    (mixed / "maildir" / "new").mkdir()
+    expected = 0
+    for f in sorted((ROOT / "fixtures" / "bounces").iterdir()):
+        if f.suffix in (".eml", ".txt"):
+            shutil.copy(f, mixed / f.name)
+            expected += 1
+    shutil.copy(ROOT / "fixtures" / "bounces" / "aol-end-of-data.eml", mixed / "maildir" / "cur" / "1.host:2,S")
+    expected += 1
+    mbox = b"".join(b"From MAILER-DAEMON Fri Nov 27 09:00:00 2026\n" + (ROOT / "fixtures" / "bounces" / n).read_bytes() + b"\n"
+                    for n in ("exim-client-rejected.eml", "exim-pipelined-end-of-data.eml"))
+    (mixed / "two.mbox").write_bytes(mbox)
+    expected += 2
+    sisimai = ROOT.parent / "shared" / "corpora" / "sisimai" / "maildir"
+    if sisimai.is_dir():
+        for f in sorted(sisimai.iterdir())[:40]:
+            if f.read_bytes().startswith(b"From "):
+                continue  # keep the count simple: one bounce per file
+            shutil.copy(f, mixed / f.name)
+            expected += 1
+    proc = run(["bounce", str(mixed), "--format", "json"])
+    doc = json.loads(proc.stdout or b"{}")
+    summ = doc.get("summary", {})
+    check("bounce folder: every file reported, with a summary", doc.get("schema") == "mailaudit-bounces/1" and
+          len(doc.get("bounces", [])) == expected and summ.get("files") == expected,
+          f"got {len(doc.get('bounces', []))} bounces, files {summ.get('files')}, want {expected}; stderr {proc.stderr[:200]}")
+    check("bounce folder summary: stage x provider x signature, temporary, top replies, recipients",
+          summ.get("by_signature", {}).get("greylisting", 0) >= 1 and summ.get("temporary", 0) >= 1 and
+          any(c["signature"] == "gmail-5.7.26-auth" and c["stage"] == "end_of_data" for c in summ.get("by_stage_provider_signature", []))
+          and summ.get("top_replies") and summ.get("recipients"), f"got {str(summ)[:400]}")
+    proc = run(["bounce", str(mixed), "--format", "jsonl"])
+    lines = proc.stdout.decode().splitlines()
+    check("bounce folder jsonl: one line per bounce, then the summary", len(lines) == expected + 1 and
+          "summary" in json.loads(lines[-1]), f"got {len(lines)} lines, want {expected + 1}")
+    proc = run(["bounce", str(mixed), "--summary"])
+    check("bounce folder --summary: the text table", proc.stdout.decode().startswith("Bounces: " + str(expected) + " read"),
+          f"got {proc.stdout[:200]}")
+    proc = run(["bounce", "fixtures/bounces/exim-pipelined-end-of-data.eml", "--audit", "--ip", "192.0.2.10", "--helo",
+                "mail.news.example.com", "--format", "json"] + OFFLINE)
+    doc = json.loads(proc.stdout or b"{}")
+    ctx = (doc.get("audit") or {}).get("context", {})
+    ids = [f["id"] for f in (doc.get("audit") or {}).get("findings", [])]
+    check("bounce --audit --ip --helo: the overrides are the context, said so, and IP checks run",
+          ctx.get("ip") == "192.0.2.10" and ctx.get("helo") == "mail.news.example.com" and
+          doc["context"]["ip"]["origin"] == "option" and any(i.startswith("rdns.") for i in ids) and
+          any(i.startswith("dnsbl.") for i in ids), f"got context {ctx}, ids {ids[:12]}")
+    proc = run(["bounce", "fixtures/bounces/exim-pipelined-end-of-data.eml", "--audit", "--ip", "not-an-ip"] + OFFLINE)
+    check("bounce --ip must be an address", proc.returncode == 2 and b"--ip" in proc.stderr, f"got {proc.returncode} {proc.stderr[:200]}")
+    p = run(["checks", "--format", "json"])
+    ids = [i for c in json.loads(p.stdout) for i in c["finding_ids"]]
     check("checks lists finding ids", "headers.date_missing" in ids and "from.null_mx" in ids, f"got {ids[:10]}")
 
     big.unlink()
