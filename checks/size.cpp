@@ -22,7 +22,10 @@ std::size_t wire_size(std::string_view raw) {
   return size;
 }
 
-std::string megabytes(std::size_t bytes) {
+// For people: bytes, KB or MiB as the size calls for, with the exact byte count past a few KB.
+std::string human_size(std::size_t bytes) {
+  if (bytes < 10240) return std::to_string(bytes) + " bytes";
+  if (bytes < 1048576) return std::to_string(bytes / 1024) + " KB (" + std::to_string(bytes) + " bytes)";
   std::string whole = std::to_string(bytes / 1048576), tenth = std::to_string(bytes % 1048576 * 10 / 1048576);
   return whole + "." + tenth + " MiB (" + std::to_string(bytes) + " bytes)";
 }
@@ -33,12 +36,12 @@ std::vector<Finding> run_size(const Context& ctx) {
   const rules::SizeRules& rules = ctx.rules.size();
   std::vector<Finding> out;
   std::size_t size = wire_size(ctx.message.raw);
-  Args base{{"size", megabytes(size)}, {"file_size", std::to_string(ctx.message.raw.size())}};
+  Args base{{"size", human_size(size)}, {"file_size", std::to_string(ctx.message.raw.size())}};
   // Every limit the message is over, each at its own stage and severity.
   for (const auto& l : rules.limits) {
     if (size <= l.bytes) continue;
     Args args = base;
-    args.insert(args.end(), {{"receiver", l.receiver}, {"limit", megabytes(l.bytes)}, {"reply", l.reply}, {"source", l.source}});
+    args.insert(args.end(), {{"receiver", l.receiver}, {"limit", human_size(l.bytes)}, {"reply", l.reply}, {"source", l.source}});
     Finding f = ctx.make("size.over_limit", args);
     f.severity = l.severity;
     f.stage = l.stage;
@@ -53,7 +56,7 @@ std::vector<Finding> run_size(const Context& ctx) {
                                                  {"clip", std::to_string(rules.html_clip_bytes / 1024) + " KB"}}));
   if (out.empty() || (out.size() == 1 && out.front().id == "size.html_clipped")) {
     Args args = base;
-    args.push_back({"smallest", rules.limits.empty() ? "none" : megabytes(rules.limits.front().bytes)});
+    args.push_back({"smallest", rules.limits.empty() ? "none" : human_size(rules.limits.front().bytes)});
     out.insert(out.begin(), ctx.make("size.ok", args));
   }
   return out;

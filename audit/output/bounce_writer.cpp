@@ -124,20 +124,7 @@ std::string fence(std::string_view s) {
   return "```\n" + body + "\n```\n";
 }
 
-std::string h(std::string_view s, std::size_t max = 2000) {
-  std::string out;
-  for (char c : text::printable(s, max)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string h(std::string_view s, std::size_t max = 2000) { return text::html_escape(s, max); }
 
 std::string capitalised(std::string s) {
   if (!s.empty() && s.front() >= 'a' && s.front() <= 'z') s.front() = static_cast<char>(s.front() - 'a' + 'A');

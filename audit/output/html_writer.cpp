@@ -10,20 +10,7 @@ namespace mailaudit {
 
 namespace {
 
-std::string esc(std::string_view s, std::size_t max = 2000) {
-  std::string out;
-  for (char c : text::printable(s, max)) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s, std::size_t max = 2000) { return text::html_escape(s, max); }
 
 void dns_rows(std::ostringstream& out, const std::vector<dns::Answer>& answers) {
   out << "<table><tr><th>Query</th><th>Type</th><th>Status</th><th>Answers</th><th>Server</th><th>TTL</th></tr>\n";

@@ -140,4 +140,19 @@ std::string fill(std::string_view templ, const std::vector<std::pair<std::string
   return out;
 }
 
+std::string html_escape(std::string_view s, std::size_t max) {
+  std::string out;
+  for (char c : printable(s, max)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace mailaudit::text

@@ -18,6 +18,8 @@ bool is_valid_utf8(std::string_view s);
 std::string latin1_to_utf8(std::string_view s);
 // Make untrusted text printable on one line: control characters become '?', length is bounded.
 std::string printable(std::string_view s, std::size_t max_len = 200);
+// `s` made printable (at most `max` bytes) and escaped for HTML text and attribute values.
+std::string html_escape(std::string_view s, std::size_t max = 2000);
 // Replace {name} placeholders from the pairs given; unknown placeholders are kept.
 std::string fill(std::string_view templ, const std::vector<std::pair<std::string, std::string>>& args);
 
