@@ -19,10 +19,6 @@ namespace mailaudit::checks {
 
 namespace {
 
-constexpr std::size_t kMaxLinks = 20;     // links followed per message
-constexpr unsigned kConcurrency = 4;      // requests in flight per message
-constexpr std::size_t kShown = 5;
-
 bool clickable(const urls::Url& u) {
   static const std::set<std::string, std::less<>> sources = {"text", "html:text", "html:a@href", "html:area@href",
                                                               "html:meta@refresh", "html:form@action"};
@@ -48,7 +44,7 @@ std::vector<Finding> offline_chains(const Context& ctx) {
   // The same tracked link in the text and the HTML part is one link: one finding.
   std::set<std::string> seen;
   for (const auto& u : ctx.urls) {
-    if (!u.has("unwrapped") || out.size() >= kShown || !seen.insert(u.via + "\n" + u.url).second) continue;
+    if (!u.has("unwrapped") || out.size() >= ctx.rules.urls().shown || !seen.insert(u.via + "\n" + u.url).second) continue;
     out.push_back(ctx.make("links.redirect", {{"start", u.via}, {"chain", u.via + " -> " + u.url}, {"final", u.host},
                                               {"how", "its target is written inside the tracking URL; found without a request"}}));
   }
@@ -73,7 +69,7 @@ std::vector<Finding> run_links(const Context& ctx) {
       skipped.push_back(u.url);
       continue;
     }
-    if (todo.size() < kMaxLinks) todo.push_back(&u);
+    if (todo.size() < ctx.rules.urls().max_links) todo.push_back(&u);
   }
   links::FollowOptions fo;
   fo.allow_private = ctx.options.allow_private_links;
@@ -84,7 +80,7 @@ std::vector<Finding> run_links(const Context& ctx) {
   std::vector<links::Chain> chains(todo.size());
   std::atomic<std::size_t> next{0};
   std::vector<std::thread> workers;
-  for (unsigned w = 0; w < std::min<std::size_t>(kConcurrency, todo.size()); ++w)
+  for (unsigned w = 0; w < std::min<std::size_t>(ctx.rules.urls().link_concurrency, todo.size()); ++w)
     workers.emplace_back([&] {
       for (std::size_t i; (i = next++) < todo.size();) {
         // An exception must not leave a worker thread (std::terminate): it becomes "cannot tell".
@@ -155,7 +151,7 @@ std::vector<Finding> run_links(const Context& ctx) {
   }
   if (!skipped.empty()) {
     std::string list;
-    for (std::size_t i = 0; i < skipped.size() && i < kShown; ++i) list += (i ? ", " : "") + skipped[i];
+    for (std::size_t i = 0; i < skipped.size() && i < ctx.rules.urls().shown; ++i) list += (i ? ", " : "") + skipped[i];
     out.push_back(ctx.make("links.skipped_unsubscribe", {{"count", std::to_string(skipped.size())}, {"urls", list}}));
   }
   if (!todo.empty())

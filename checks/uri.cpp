@@ -16,20 +16,15 @@ namespace mailaudit::checks {
 
 namespace {
 
-// rspamd asks at most 64 names per message and SpamAssassin 20 hosts; a message with more hosts than this
-// is itself suspicious, and the first ones found are the ones a reader sees first.
-constexpr std::size_t kMaxHosts = 100;
-constexpr std::size_t kMaxIps = 20;
-constexpr std::size_t kShown = 5;
-
 std::string where(const urls::Url& u) {
   return (u.part.empty() ? std::string("header") : "part " + u.part) + " (" + u.source + ")";
 }
 
-std::string url_list(const std::vector<const urls::Url*>& us) {
+// The first `shown` URLs (rules/urls.toml [limits]) and how many more there are.
+std::string url_list(const std::vector<const urls::Url*>& us, std::size_t shown) {
   std::string s;
-  for (std::size_t i = 0; i < us.size() && i < kShown; ++i) s += (i ? ", " : "") + us[i]->url + " in " + where(*us[i]);
-  if (us.size() > kShown) s += " and " + std::to_string(us.size() - kShown) + " more";
+  for (std::size_t i = 0; i < us.size() && i < shown; ++i) s += (i ? ", " : "") + us[i]->url + " in " + where(*us[i]);
+  if (us.size() > shown) s += " and " + std::to_string(us.size() - shown) + " more";
   return s;
 }
 
@@ -48,6 +43,7 @@ std::string joined(const std::vector<std::string>& v) {
 }  // namespace
 
 std::vector<Finding> run_uri(const Context& ctx) {
+  const rules::UrlRules& lim = ctx.rules.urls();
   std::vector<Finding> out;
   // Distinct hosts in order of first appearance, each with the first record naming it.
   std::vector<std::string> hosts, ips, linked;
@@ -69,8 +65,8 @@ std::vector<Finding> run_uri(const Context& ctx) {
     if (first.count(u.host)) continue;
     first[u.host] = &u;
     if (u.has("ip_literal")) {
-      if (ips.size() < kMaxIps) ips.push_back(u.host);
-    } else if (hosts.size() < kMaxHosts) {
+      if (ips.size() < lim.max_ips) ips.push_back(u.host);
+    } else if (hosts.size() < lim.max_hosts) {
       hosts.push_back(u.host);
       // Existence is asked of links only: header addresses have their own checks (sender, from_domain).
       if (!u.source.starts_with("header:")) linked.push_back(u.host);
@@ -79,10 +75,10 @@ std::vector<Finding> run_uri(const Context& ctx) {
   }
   if (hosts.empty() && ips.empty()) return out;
 
-  if (!shorteners.empty()) out.push_back(ctx.make("uri.shortener", {{"count", std::to_string(shorteners.size())}, {"urls", url_list(shorteners)}}));
-  if (!literals.empty()) out.push_back(ctx.make("uri.ip_literal", {{"count", std::to_string(literals.size())}, {"urls", url_list(literals)}}));
-  if (!obfuscated.empty()) out.push_back(ctx.make("uri.obfuscated", {{"count", std::to_string(obfuscated.size())}, {"urls", url_list(obfuscated)}}));
-  for (std::size_t i = 0; i < mismatched.size() && i < kShown; ++i)
+  if (!shorteners.empty()) out.push_back(ctx.make("uri.shortener", {{"count", std::to_string(shorteners.size())}, {"urls", url_list(shorteners, lim.shown)}}));
+  if (!literals.empty()) out.push_back(ctx.make("uri.ip_literal", {{"count", std::to_string(literals.size())}, {"urls", url_list(literals, lim.shown)}}));
+  if (!obfuscated.empty()) out.push_back(ctx.make("uri.obfuscated", {{"count", std::to_string(obfuscated.size())}, {"urls", url_list(obfuscated, lim.shown)}}));
+  for (std::size_t i = 0; i < mismatched.size() && i < lim.shown; ++i)
     out.push_back(ctx.make("uri.display_mismatch", {{"shown", mismatched[i]->anchor_text},
                                                     {"url", mismatched[i]->url},
                                                     {"host", mismatched[i]->host},
@@ -143,7 +139,7 @@ std::vector<Finding> run_uri(const Context& ctx) {
   if (!missing.empty()) {
     std::vector<const urls::Url*> us;
     for (const auto& h : missing) us.push_back(first[h]);
-    Finding f = ctx.make("uri.nxdomain", {{"count", std::to_string(missing.size())}, {"hosts", joined(missing)}, {"urls", url_list(us)}});
+    Finding f = ctx.make("uri.nxdomain", {{"count", std::to_string(missing.size())}, {"hosts", joined(missing)}, {"urls", url_list(us, lim.shown)}});
     f.evidence = std::move(missing_evidence);
     out.push_back(std::move(f));
   }

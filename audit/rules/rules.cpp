@@ -254,8 +254,7 @@ void load_urls(const std::string& file, const toml::table& root, UrlRules& out) 
   for (auto* v : {&out.shorteners, &out.file_extensions, &out.unsubscribe_words})
     for (auto& x : *v) x = dns::normalise_name(x);
   const toml::array* list = root["redirector"].as_array();
-  if (!list) return;
-  for (const auto& node : *list) {
+  for (const auto& node : list ? *list : toml::array{}) {
     const toml::table* t = node.as_table();
     if (!t) fail(file, node, "each [[redirector]] must be a table");
     Redirector r;
@@ -269,6 +268,15 @@ void load_urls(const std::string& file, const toml::table& root, UrlRules& out) 
     }
     if (r.path_prefix.empty() || r.path_prefix.front() != '/') fail(file, *t, r.id + ": \"path_prefix\" must start with /");
     out.redirectors.push_back(std::move(r));
+  }
+  const toml::table* limits = root["limits"].as_table();
+  if (!limits) throw RulesError(file + ":1: a [limits] table is required");
+  for (auto [key, field] : {std::pair{"max_hosts", &out.max_hosts}, std::pair{"max_ips", &out.max_ips},
+                            std::pair{"max_links", &out.max_links}, std::pair{"link_concurrency", &out.link_concurrency},
+                            std::pair{"shown", &out.shown}}) {
+    auto v = (*limits)[key].value<int64_t>();
+    if (!v || *v <= 0 || *v > 10000) fail(file, *limits, std::string("[limits] ") + key + " must be a number from 1 to 10000");
+    *field = static_cast<std::size_t>(*v);
   }
 }
 

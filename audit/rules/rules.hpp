@@ -115,6 +115,8 @@ struct UrlRules {
   std::vector<std::string> file_extensions;    // TLDs that are also file name extensions (readme.md)
   std::vector<std::string> unsubscribe_words;  // never fetch a URL holding one of these
   std::vector<Redirector> redirectors;
+  // [limits]: how much of a message the URL checks look at and how much a finding lists.
+  std::size_t max_hosts = 0, max_ips = 0, max_links = 0, link_concurrency = 0, shown = 0;
 };
 // True when `host` is `suffix` or a subdomain of it (both lower case).
 bool host_within(std::string_view host, std::string_view suffix);

@@ -71,6 +71,11 @@ TEST_CASE("rules loader errors name the file and line", "[unit]") {
       {"redirector path", "urls.toml",
        "shorteners=[\"bit.ly\"]\nunsubscribe_words=[\"unsubscribe\"]\n[[redirector]]\nid=\"r\"\nhost=\"h.example\"\n"
        "path_prefix=\"url\"\nmeaning=\"m\"\n", "\"path_prefix\" must start with /"},
+      {"URL limits missing", "urls.toml", "shorteners=[\"bit.ly\"]\nunsubscribe_words=[\"unsubscribe\"]\n",
+       "urls.toml:1: a [limits] table is required"},
+      {"a URL limit of 0", "urls.toml",
+       "shorteners=[\"bit.ly\"]\nunsubscribe_words=[\"unsubscribe\"]\n[limits]\nmax_hosts=0\nmax_ips=1\nmax_links=1\n"
+       "link_concurrency=1\nshown=1\n", "[limits] max_hosts must be a number from 1 to 10000"},
   };
   for (const auto& row : rows) {
     auto copy = files;
