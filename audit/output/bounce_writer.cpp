@@ -109,14 +109,7 @@ std::string bounce_text(const bounce::Bounce& b) {
 namespace {
 
 // Markdown: untrusted text in table cells escaped and bounded; replies verbatim in a fenced block.
-std::string md(std::string_view s, std::size_t max = 300) {
-  std::string out;
-  for (char c : text::printable(s, max)) {
-    if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '<' || c == '>' || c == '[' || c == ']') out += '\\';
-    out += c;
-  }
-  return out.empty() ? "–" : out;
-}
+std::string md(std::string_view s, std::size_t max = 300) { return text::markdown_cell(s, max); }
 
 std::string fence(std::string_view s) {
   std::string body = text::printable(s, 2000);

@@ -11,14 +11,7 @@ namespace mailaudit {
 
 namespace {
 
-std::string cell(std::string_view s, std::size_t max = 200) {
-  std::string out;
-  for (char c : text::printable(s, max)) {
-    if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '<' || c == '>' || c == '[' || c == ']') out += '\\';
-    out += c;
-  }
-  return out.empty() ? "–" : out;
-}
+std::string cell(std::string_view s, std::size_t max = 200) { return text::markdown_cell(s, max); }
 
 void dns_table(std::ostringstream& out, const std::vector<dns::Answer>& answers, bool with_time) {
   out << "| Query | Type | Status | Answers | Server | TTL |" << (with_time ? " ms |" : "") << "\n";

@@ -155,4 +155,13 @@ std::string html_escape(std::string_view s, std::size_t max) {
   return out;
 }
 
+std::string markdown_cell(std::string_view s, std::size_t max) {
+  std::string out;
+  for (char c : printable(s, max)) {
+    if (c == '|' || c == '\\' || c == '`' || c == '*' || c == '_' || c == '<' || c == '>' || c == '[' || c == ']') out += '\\';
+    out += c;
+  }
+  return out.empty() ? "–" : out;
+}
+
 }  // namespace mailaudit::text

@@ -20,6 +20,9 @@ std::string latin1_to_utf8(std::string_view s);
 std::string printable(std::string_view s, std::size_t max_len = 200);
 // `s` made printable (at most `max` bytes) and escaped for HTML text and attribute values.
 std::string html_escape(std::string_view s, std::size_t max = 2000);
+// `s` made printable (at most `max` bytes) for a Markdown table cell: Markdown's active characters escaped,
+// "–" for an empty value.
+std::string markdown_cell(std::string_view s, std::size_t max);
 // Replace {name} placeholders from the pairs given; unknown placeholders are kept.
 std::string fill(std::string_view templ, const std::vector<std::pair<std::string, std::string>>& args);
 
