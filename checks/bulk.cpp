@@ -74,9 +74,6 @@ std::vector<Finding> run_bulk(const Context& ctx) {
     if (req == "rfc5322") return rfc5322_ok(ctx.message) ? Holds::yes : Holds::no;
     return Holds::unknown;
   };
-  static const std::map<std::string, std::string> names = {
-      {"spf", "SPF pass"}, {"dkim", "DKIM pass"}, {"dmarc", "a DMARC record"}, {"alignment", "DMARC alignment"},
-      {"fcrdns", "forward-confirmed reverse DNS"}, {"one_click", "one-click unsubscribe"}, {"rfc5322", "RFC 5322 headers"}};
   std::vector<Finding> out;
   for (const auto& p : ctx.rules.bulk()) {
     std::string ok, bad, unknown;
@@ -84,12 +81,12 @@ std::vector<Finding> run_bulk(const Context& ctx) {
     for (const auto& r : p.requires_) {
       Holds h = holds(r);
       std::string& list = h == Holds::yes ? ok : h == Holds::no ? bad : unknown;
-      list += (list.empty() ? "" : ", ") + names.at(r);
+      list += (list.empty() ? "" : ", ") + ctx.word("bulk." + r);
       met += h == Holds::yes;
     }
     Args args{{"provider", p.name}, {"met", std::to_string(met)}, {"total", std::to_string(p.requires_.size())},
-              {"holds", ok.empty() ? "none" : ok}, {"fails", bad.empty() ? "none" : bad},
-              {"unknown", unknown.empty() ? "" : " Not checked (needs more context or DNS): " + unknown + "."},
+              {"holds", ok.empty() ? ctx.word("common.none") : ok}, {"fails", bad.empty() ? ctx.word("common.none") : bad},
+              {"unknown", unknown.empty() ? "" : ctx.word("bulk.not_checked", {{"list", unknown}})},
               {"reference", p.reference}};
     Finding f = ctx.make("bulk.requirements", args);
     f.severity = !bad.empty() ? Severity::warning : !unknown.empty() ? Severity::info : Severity::pass;

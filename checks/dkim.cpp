@@ -11,11 +11,12 @@ namespace mailaudit::checks {
 
 namespace {
 
-Args signature_args(const auth::DkimSignature& s) {
-  return {{"domain", s.domain.empty() ? "?" : s.domain},
-          {"selector", s.selector.empty() ? "?" : s.selector},
-          {"algorithm", s.algorithm.empty() ? "?" : s.algorithm},
-          {"bits", s.key_bits ? std::to_string(s.key_bits) + "-bit " : ""},
+Args signature_args(const Context& ctx, const auth::DkimSignature& s) {
+  const std::string unknown = ctx.word("common.unknown");
+  return {{"domain", s.domain.empty() ? unknown : s.domain},
+          {"selector", s.selector.empty() ? unknown : s.selector},
+          {"algorithm", s.algorithm.empty() ? unknown : s.algorithm},
+          {"bits", s.key_bits ? ctx.word("dkim.key_bits", {{"bits", std::to_string(s.key_bits)}}) : ""},
           {"reason", s.reason},
           {"canonicalization", s.canonicalization}};
 }
@@ -32,31 +33,31 @@ bool bare_line_ends(std::string_view raw) {
 }
 
 // Fragility: what relays and list software change that breaks this signature.
-std::vector<std::string> fragilities(const auth::DkimSignature& s, const auth::RawParts& parts, std::string_view raw) {
+std::vector<std::string> fragilities(const Context& ctx, const auth::DkimSignature& s, const auth::RawParts& parts) {
   std::vector<std::string> out;
-  if (bare_line_ends(raw)) out.push_back("bare CR or LF characters: relays turn them into CRLF and the hashes break");
-  if (s.body_length) out.push_back("l= signs only the first " + std::to_string(*s.body_length) + " body bytes: anything appended passes");
+  const std::size_t max_line = ctx.rules.headers().max_line_octets;
+  if (bare_line_ends(ctx.message.raw)) out.push_back(ctx.word("dkim.bare_line_ends"));
+  if (s.body_length) out.push_back(ctx.word("dkim.body_length", {{"bytes", std::to_string(*s.body_length)}}));
   bool long_line = false, trailing = false;
   std::string_view body = parts.body;
   for (std::size_t i = 0; i < body.size();) {
     std::size_t nl = body.find("\r\n", i);
     std::size_t end = nl == std::string_view::npos ? body.size() : nl;
-    if (end - i > 998) long_line = true;
+    if (end - i > max_line) long_line = true;
     if (end > i && (body[end - 1] == ' ' || body[end - 1] == '\t')) trailing = true;
     if (nl == std::string_view::npos) break;
     i = nl + 2;
   }
-  if (long_line) out.push_back("body lines over 998 octets: relays wrap them and the body hash breaks");
-  if (trailing && s.canonicalization.ends_with("simple"))
-    out.push_back("lines with trailing whitespace under simple body canonicalization: relays strip it and the body hash breaks");
+  if (long_line) out.push_back(ctx.word("dkim.long_lines", {{"octets", std::to_string(max_line)}}));
+  if (trailing && s.canonicalization.ends_with("simple")) out.push_back(ctx.word("dkim.trailing_space"));
   return out;
 }
 
 // Fields a second copy of which could be added without breaking the signature. Not over-signing is the
 // default of most ESPs and verifiers accept it (no receiver rejects on it), so this is information.
-std::vector<std::string> not_oversigned(const auth::DkimSignature& s, const auth::RawParts& parts) {
+std::vector<std::string> not_oversigned(const Context& ctx, const auth::DkimSignature& s, const auth::RawParts& parts) {
   std::vector<std::string> out;
-  for (std::string name : {"from", "subject", "list-unsubscribe"}) {
+  for (const std::string& name : ctx.rules.headers().dkim_oversign) {  // lower case
     std::size_t present = 0;
     for (const auto& h : parts.headers)
       if (text::iequals(h.name, name)) ++present;
@@ -75,7 +76,7 @@ std::vector<Finding> run_dkim(const Context& ctx) {
   if (sigs.empty()) return {ctx.make("dkim.none")};
   auth::RawParts parts = auth::split_raw(ctx.message.raw);
   for (const auto& s : sigs) {
-    Args args = signature_args(s);
+    Args args = signature_args(ctx, s);
     std::string id = s.kind == "pass" ? "dkim.pass" : s.kind == "key_missing" ? "dkim.key_missing"
                    : (s.kind == "key_invalid" || s.kind == "key_revoked") ? "dkim.key_invalid"
                    : s.kind == "key_weak" ? "dkim.key_weak" : s.kind == "expired" ? "dkim.expired"
@@ -84,10 +85,10 @@ std::vector<Finding> run_dkim(const Context& ctx) {
     f.evidence = s.evidence;
     out.push_back(std::move(f));
     if (s.result == auth::DkimResult::pass) {
-      if (s.key_bits && s.key_bits < 2048) out.push_back(ctx.make("dkim.key_short", args));
+      if (s.key_bits > 0 && static_cast<unsigned>(s.key_bits) < ctx.rules.headers().dkim_short_key_bits) out.push_back(ctx.make("dkim.key_short", args));
       if (s.weak_hash) out.push_back(ctx.make("dkim.sha1", args));
       if (s.testing) out.push_back(ctx.make("dkim.testing", args));
-      auto frag = fragilities(s, parts, ctx.message.raw);
+      auto frag = fragilities(ctx, s, parts);
       if (!frag.empty()) {
         Args a = args;
         std::string list;
@@ -95,7 +96,7 @@ std::vector<Finding> run_dkim(const Context& ctx) {
         a.emplace_back("problems", list);
         out.push_back(ctx.make("dkim.fragile", a));
       }
-      auto fields = not_oversigned(s, parts);
+      auto fields = not_oversigned(ctx, s, parts);
       if (!fields.empty()) {
         Args a = args;
         std::string list;

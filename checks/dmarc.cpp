@@ -18,12 +18,14 @@ std::vector<Finding> run_dmarc(const Context& ctx) {
     for (const auto& n : rec->notes) notes += (notes.empty() ? "" : "; ") + n;
   }
   if (problems.empty()) problems = o.discovery.problem;
-  std::string spf_state = spf ? "SPF " + std::string(auth::to_string(spf->result)) + " for " + ctx.auth.spf_domain()
-                                 : "SPF not evaluated (needs --ip and --mail-from)";
+  std::string spf_state = spf ? ctx.word("dmarc.spf", {{"result", std::string(auth::to_string(spf->result))},
+                                                       {"domain", ctx.auth.spf_domain()}})
+                              : ctx.word("dmarc.spf_not_evaluated");
   std::string dkim_state;
   for (const auto& s : ctx.auth.dkim())
-    dkim_state += (dkim_state.empty() ? "" : ", ") + std::string("DKIM d=") + s.domain + " " + std::string(auth::to_string(s.result));
-  if (dkim_state.empty()) dkim_state = "no DKIM signature";
+    dkim_state += (dkim_state.empty() ? "" : ", ") +
+                  ctx.word("dmarc.dkim", {{"domain", s.domain}, {"result", std::string(auth::to_string(s.result))}});
+  if (dkim_state.empty()) dkim_state = ctx.word("dmarc.no_dkim");
   Args args{{"domain", from_domain},
             {"record_domain", rec ? rec->domain : ""},
             {"record", rec ? rec->text : ""},
@@ -35,15 +37,15 @@ std::vector<Finding> run_dmarc(const Context& ctx) {
             {"aspf", rec ? rec->aspf : "r"},
             {"adkim", rec ? rec->adkim : "r"},
             {"problems", problems},
-            {"notes", notes.empty() ? "" : " Note: " + notes + "."},
-            {"tree_domain", o.tree_domain.empty() ? "no record" : "_dmarc." + o.tree_domain}};
+            {"notes", notes.empty() ? "" : ctx.word("dmarc.notes", {{"notes", notes}})},
+            {"tree_domain", o.tree_domain.empty() ? ctx.word("dmarc.no_tree_record")
+                                                  : ctx.word("dmarc.tree_record", {{"domain", o.tree_domain}})}};
   std::vector<Finding> out;
   std::string id = o.result == "offline" ? "dmarc.not_checked" : "dmarc." + o.result;
-  if (o.result == "offline") args.emplace_back("why", "_dmarc." + from_domain + " is outside the loaded zones and was not looked up offline");
+  if (o.result == "offline") args.emplace_back("why", ctx.word("dmarc.offline", {{"domain", from_domain}}));
   if (o.result == "not_checked")
-    args.emplace_back("why", "no DKIM signature passes aligned with " + from_domain + " (" + dkim_state +
-                                 "), so the verdict depends on SPF of the envelope sender, which " +
-                                 (spf ? "could not be evaluated offline" : "needs --ip and --mail-from"));
+    args.emplace_back("why", ctx.word("dmarc.not_checked", {{"domain", from_domain}, {"dkim", dkim_state},
+                                                            {"spf", ctx.word(spf ? "dmarc.spf_offline" : "dmarc.spf_needs_context")}}));
   Finding f = ctx.make(id, args);
   if (o.result == "fail") {
     f.severity = o.policy == "reject" ? Severity::error : Severity::warning;

@@ -25,14 +25,14 @@ std::vector<Finding> run_from_domain(const Context& ctx) {
       break;
     case S::a_only:
       id = "from.ok";
-      args.push_back({"how", "It has no MX but an address record, which serves as implicit MX (RFC 5321 §5.1)"});
+      args.push_back({"how", ctx.word("from_domain.implicit_mx")});
       break;
     case S::mx_unresolvable:
     case S::ok:
       // For the author domain receivers ask "does it exist and have an address?"; the MX hosts are the
       // sender and recipient checks' concern.
       id = d.has_address ? "from.ok" : "from.no_address";
-      args.push_back({"how", "It has MX and address records"});
+      args.push_back({"how", ctx.word("from_domain.mx_and_address")});
       break;
   }
   Finding f = ctx.make(id, args);

@@ -11,10 +11,10 @@ namespace mailaudit::checks {
 
 namespace {
 
-std::string duration_words(long seconds) {
-  if (seconds >= 2 * 86400) return std::to_string(seconds / 86400) + " days";
-  if (seconds >= 2 * 3600) return std::to_string(seconds / 3600) + " hours";
-  return std::to_string(seconds / 60) + " minutes";
+std::string duration_words(const Context& ctx, long seconds) {
+  if (seconds >= 2 * 86400) return ctx.word("headers.days", {{"count", std::to_string(seconds / 86400)}});
+  if (seconds >= 2 * 3600) return ctx.word("headers.hours", {{"count", std::to_string(seconds / 3600)}});
+  return ctx.word("headers.minutes", {{"count", std::to_string(seconds / 60)}});
 }
 
 void check_date(const Context& ctx, std::vector<Finding>& out) {
@@ -31,7 +31,7 @@ void check_date(const Context& ctx, std::vector<Finding>& out) {
   }
   long ahead = static_cast<long>(*parsed.when - std::time(nullptr));
   if (ahead > ctx.rules.headers().future_date_slack_seconds)
-    out.push_back(ctx.make("headers.date_future", {{"value", value}, {"ahead", duration_words(ahead)}}));
+    out.push_back(ctx.make("headers.date_future", {{"value", value}, {"ahead", duration_words(ctx, ahead)}}));
 }
 
 void check_message_id(const Context& ctx, std::vector<Finding>& out) {
@@ -56,8 +56,8 @@ void check_duplicates(const Context& ctx, std::vector<Finding>& out) {
 void check_mime_version(const Context& ctx, std::vector<Finding>& out) {
   if (ctx.message.field("MIME-Version")) return;
   std::string why;
-  if (ctx.message.field("Content-Type")) why = "it has a Content-Type field";
-  else if (ctx.message.field("Content-Transfer-Encoding")) why = "it has a Content-Transfer-Encoding field";
+  if (ctx.message.field("Content-Type")) why = ctx.word("headers.content_type");
+  else if (ctx.message.field("Content-Transfer-Encoding")) why = ctx.word("headers.transfer_encoding");
   if (!why.empty()) out.push_back(ctx.make("headers.mime_version_missing", {{"why", why}}));
 }
 

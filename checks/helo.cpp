@@ -35,17 +35,16 @@ std::vector<Finding> run_helo(const Context& ctx) {
 
   if (raw.size() >= 2 && raw.front() == '[' && raw.back() == ']') {
     auto lit = literal_address(raw);
-    if (!lit) return {ctx.make("helo.invalid", {{"helo", helo}, {"why", "a malformed address literal"}})};
+    if (!lit) return {ctx.make("helo.invalid", {{"helo", helo}, {"why", ctx.word("helo.malformed_literal")}})};
     if (ip && (lit->v6 != ip->v6 || lit->bytes != ip->bytes)) return {ctx.make("helo.literal_mismatch", args)};
     if (!ip) return {};
-    args.push_back({"how", "An address literal of the sending IP itself (RFC 5321 §4.1.3); receivers accept it, "
-                           "though a host name that the PTR names is the usual choice."});
+    args.push_back({"how", ctx.word("helo.own_literal")});
     return {ctx.make("helo.ok", args)};
   }
   if (dns::parse_ip(raw)) return {ctx.make("helo.bare_ip", args)};
   std::string name = dns::normalise_name(raw);
   std::string problem = dns::name_problem(name);
-  if (problem.empty() && !dns::is_hostname(name)) problem = "only letters, digits, hyphens and dots are allowed";
+  if (problem.empty() && !dns::is_hostname(name)) problem = ctx.word("helo.bad_characters");
   if (!problem.empty()) return {ctx.make("helo.invalid", {{"helo", helo}, {"why", problem}})};
   if (name.find('.') == std::string::npos) return {ctx.make("helo.not_fqdn", args)};
 
@@ -64,12 +63,13 @@ std::vector<Finding> run_helo(const Context& ctx) {
     for (std::size_t i = 0; i < 3; ++i)
       if (answers[i].unknown()) {
         if (answers[i].status == dns::Status::OFFLINE) return {finding("helo.not_checked")};
-        args.push_back({"status", std::string(to_string(answers[i].type)) + " " + std::string(to_string(answers[i].status))});
+        args.push_back({"status", ctx.word("helo.lookup_status", {{"type", std::string(to_string(answers[i].type))},
+                                                                   {"status", std::string(to_string(answers[i].status))}})});
         return {finding("helo.temperror")};
       }
   }
   if (nx || (!any_records(a) && !any_records(aaaa) && !any_records(mx))) {
-    args.push_back({"status", nx ? "NXDOMAIN" : "no records"});
+    args.push_back({"status", nx ? std::string(to_string(dns::Status::NXDOMAIN)) : ctx.word("helo.no_records")});
     return {finding("helo.no_address")};
   }
   if (!ip) return {};
@@ -78,7 +78,7 @@ std::vector<Finding> run_helo(const Context& ctx) {
     std::string addrs;
     for (const auto* x : {&a, &aaaa})
       for (const auto& r : x->records) addrs += (addrs.empty() ? "" : ", ") + r.value;
-    args.push_back({"addresses", addrs.empty() ? "no address (MX only)" : addrs});
+    args.push_back({"addresses", addrs.empty() ? ctx.word("helo.mx_only") : addrs});
     out.push_back(finding("helo.ip_mismatch"));
   }
   const dns::Answer& ptr = answers[3];
@@ -93,7 +93,7 @@ std::vector<Finding> run_helo(const Context& ctx) {
     }
   }
   if (out.empty()) {
-    args.push_back({"how", "Its A/AAAA records hold " + ip->to_string() + ", as receivers comparing HELO with the client expect."});
+    args.push_back({"how", ctx.word("helo.matches", {{"ip", ip->to_string()}})});
     out.push_back(finding("helo.ok"));
   }
   return out;

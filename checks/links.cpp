@@ -46,7 +46,7 @@ std::vector<Finding> offline_chains(const Context& ctx) {
   for (const auto& u : ctx.urls) {
     if (!u.has("unwrapped") || out.size() >= ctx.rules.urls().shown || !seen.insert(u.via + "\n" + u.url).second) continue;
     out.push_back(ctx.make("links.redirect", {{"start", u.via}, {"chain", u.via + " -> " + u.url}, {"final", u.host},
-                                              {"how", "its target is written inside the tracking URL; found without a request"}}));
+                                              {"how", ctx.word("links.unwrapped")}}));
   }
   return out;
 }
@@ -89,7 +89,7 @@ std::vector<Finding> run_links(const Context& ctx) {
         } catch (const std::exception& e) {
           chains[i].start = todo[i]->url;
           chains[i].outcome = links::Outcome::unknown;
-          chains[i].why = std::string("internal error: ") + e.what();
+          chains[i].why = ctx.word("links.internal_error", {{"what", e.what()}});
         }
       }
     });
@@ -127,7 +127,7 @@ std::vector<Finding> run_links(const Context& ctx) {
         std::string hops = std::to_string(c.hops.size() - 1);
         if (c.hops.size() > 1 && registered(c.final_host) != registered(start_host)) {
           out.push_back(ctx.make("links.redirect", {{"start", c.start}, {"chain", chain_text(c)}, {"final", c.final_host},
-                                                    {"how", hops + " HTTP redirects"}}));
+                                                    {"how", ctx.word("links.redirects", {{"hops", hops}})}}));
         } else {
           // Also a link that stays on its own site names where it landed: that is what a click shows.
           std::string status = c.hops.empty() ? "" : std::to_string(c.hops.back().status);

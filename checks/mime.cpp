@@ -19,10 +19,9 @@ std::vector<Finding> run_mime(const Context& ctx) {
   for (const auto& code : order) {
     const auto& [p, count] = by_code[code];
     std::string where;
-    if (!p->part.empty()) where = "In part " + p->part;
-    else where = "In the message";
-    if (p->offset >= 0) where += " at byte " + std::to_string(p->offset);
-    std::string extra = count > 1 ? " (and " + std::to_string(count - 1) + " more like it)" : "";
+    where = p->part.empty() ? ctx.word("mime.in_message") : ctx.word("mime.in_part", {{"part", p->part}});
+    if (p->offset >= 0) where += ctx.word("mime.at_byte", {{"offset", std::to_string(p->offset)}});
+    std::string extra = count > 1 ? ctx.word("mime.more", {{"count", std::to_string(count - 1)}}) : "";
     out.push_back(ctx.make("mime.malformed", {{"problem", p->detail}, {"where", where}, {"extra", extra}}));
   }
   if (out.empty()) out.push_back(ctx.make("mime.ok", {{"parts", std::to_string(ctx.message.parts.size())}}));

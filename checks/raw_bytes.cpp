@@ -83,10 +83,10 @@ std::vector<Finding> run_raw_bytes(const Context& ctx) {
     out.push_back(ctx.make("headers.line_too_long", {{"count", std::to_string(s.too_long)},
                                                       {"longest", std::to_string(s.longest)},
                                                       {"line", std::to_string(s.longest_line)},
-                                                      {"where", s.longest_in_header ? "header" : "body"}}));
+                                                      {"where", ctx.word(s.longest_in_header ? "raw_bytes.header" : "raw_bytes.body")}}));
   // A file that uses LF throughout is a Unix-format file that submission converts; mixing is the problem.
   if (s.crlf > 0 && (s.bare_lf > 0 || s.bare_cr > 0)) {
-    std::string kind = s.bare_lf && s.bare_cr ? "LF/CR line ends" : s.bare_lf ? "LF line ends" : "CR characters";
+    std::string kind = ctx.word(s.bare_lf && s.bare_cr ? "raw_bytes.bare_lf_and_cr" : s.bare_lf ? "raw_bytes.bare_lf" : "raw_bytes.bare_cr");
     out.push_back(ctx.make("headers.bare_lf", {{"count", std::to_string(s.bare_lf + s.bare_cr)},
                                                {"kind", kind},
                                                {"offset", std::to_string(s.first_bare)}}));
@@ -96,9 +96,8 @@ std::vector<Finding> run_raw_bytes(const Context& ctx) {
 
   std::string field = field_with_8bit(m.raw, header_end);
   if (!field.empty())
-    out.push_back(ctx.make("headers.8bit", {{"where", "the header"},
-                                            {"what", "The " + text::printable(field, 60) +
-                                                         " field holds raw 8-bit bytes instead of RFC 2047 encoded words"}}));
+    out.push_back(ctx.make("headers.8bit", {{"where", ctx.word("raw_bytes.in_header")},
+                                            {"what", ctx.word("raw_bytes.field_8bit", {{"field", text::printable(field, 60)}})}}));
   std::vector<std::string> parts;
   for (const auto& p : m.parts) {
     bool declared_7bit = p.transfer_encoding.empty() || p.transfer_encoding == "7bit";
@@ -107,9 +106,8 @@ std::vector<Finding> run_raw_bytes(const Context& ctx) {
   if (!parts.empty()) {
     std::string list;
     for (std::size_t i = 0; i < parts.size() && i < 10; ++i) list += (i ? ", " : "") + parts[i];
-    out.push_back(ctx.make("headers.8bit", {{"where", parts.size() == 1 ? "part " + list : "parts " + list},
-                                            {"what", "The body holds 8-bit bytes but declares 7bit (or no "
-                                                     "Content-Transfer-Encoding)"}}));
+    out.push_back(ctx.make("headers.8bit", {{"where", ctx.word(parts.size() == 1 ? "raw_bytes.part" : "raw_bytes.parts", {{"parts", list}})},
+                                            {"what", ctx.word("raw_bytes.body_8bit")}}));
   }
   return out;
 }

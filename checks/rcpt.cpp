@@ -25,11 +25,11 @@ Finding judge(const Context& ctx, const std::string& rcpt, const std::string& do
     case S::null_mx: id = "rcpt.null_mx"; break;
     case S::no_mail:
       id = "rcpt.no_mail";
-      args.push_back({"why", "It has neither MX nor A/AAAA records"});
+      args.push_back({"why", ctx.word("rcpt.no_records")});
       break;
     case S::mx_unresolvable:
       id = "rcpt.no_mail";
-      args.push_back({"why", "None of its MX hosts has an address"});
+      args.push_back({"why", ctx.word("rcpt.mx_without_address")});
       break;
     case S::offline: id = "rcpt.not_checked"; break;
     case S::unknown:
@@ -55,8 +55,7 @@ Finding judge(const Context& ctx, const std::string& rcpt, const std::string& do
         args.insert(args.end(), {{"provider", p->name}, {"mx", mx_host}, {"note", p->note}, {"reference", p->reference}});
       } else {
         id = "rcpt.ok";
-        args.push_back({"how", d.state == S::a_only ? "No MX; its address record serves as implicit MX."
-                                                      : "Its MX hosts have addresses."});
+        args.push_back({"how", ctx.word(d.state == S::a_only ? "rcpt.implicit_mx" : "rcpt.mx_ok")});
       }
       break;
     }

@@ -12,8 +12,9 @@ namespace {
 
 constexpr std::size_t kMaxPtrNames = 10;  // a PTR RRset larger than this is itself a configuration error
 
-std::string status_words(const dns::Answer& a) {
-  return std::string(to_string(a.status)) + (a.note.empty() ? "" : " (" + a.note + ")");
+std::string status_words(const Context& ctx, const dns::Answer& a) {
+  std::string status(to_string(a.status));
+  return a.note.empty() ? status : ctx.word("rdns.status_note", {{"status", status}, {"note", a.note}});
 }
 
 }  // namespace
@@ -29,13 +30,13 @@ std::vector<Finding> run_rdns(const Context& ctx) {
     return f;
   };
   if (ptr.status == dns::Status::OFFLINE) return {finding("rdns.not_checked", {ptr})};
-  args.push_back({"status", status_words(ptr)});
+  args.push_back({"status", status_words(ctx, ptr)});
   if (ptr.unknown()) return {finding("rdns.temperror", {ptr})};
   std::vector<std::string> names;
   for (const auto& r : ptr.records)
     if (names.size() < kMaxPtrNames && dns::is_hostname(r.value)) names.push_back(r.value);
   if (names.empty()) {
-    if (!ptr.records.empty()) args.back().second = "NOERROR, but no PTR value is a host name";
+    if (!ptr.records.empty()) args.back().second = ctx.word("rdns.no_hostname");
     return {finding("rdns.missing", {ptr})};
   }
 
@@ -61,7 +62,8 @@ std::vector<Finding> run_rdns(const Context& ctx) {
     auto unknown = std::find_if(answers.begin(), answers.end(), [](const dns::Answer& a) { return a.unknown(); });
     if (unknown != answers.end()) {
       if (unknown->status == dns::Status::OFFLINE) return {finding("rdns.not_checked", evidence)};
-      args[1].second = std::string(to_string(unknown->type)) + " of " + unknown->name + ": " + status_words(*unknown);
+      args[1].second = ctx.word("rdns.forward_status", {{"type", std::string(to_string(unknown->type))},
+                                                          {"name", unknown->name}, {"status", status_words(ctx, *unknown)}});
       return {finding("rdns.temperror", evidence)};
     }
     out.push_back(finding("rdns.unconfirmed", evidence));

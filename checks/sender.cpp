@@ -29,7 +29,7 @@ std::vector<Finding> run_sender(const Context& ctx) {
   switch (d.state) {
     case S::ok:
       id = "sender.ok";
-      args.push_back({"how", "Its MX hosts (" + hosts + ") have addresses"});
+      args.push_back({"how", ctx.word("sender.mx_ok", {{"hosts", hosts}})});
       break;
     case S::nxdomain: id = "sender.nxdomain"; break;
     case S::null_mx: id = "sender.null_mx"; break;

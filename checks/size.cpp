@@ -23,11 +23,12 @@ std::size_t wire_size(std::string_view raw) {
 }
 
 // For people: bytes, KB or MiB as the size calls for, with the exact byte count past a few KB.
-std::string human_size(std::size_t bytes) {
-  if (bytes < 10240) return std::to_string(bytes) + " bytes";
-  if (bytes < 1048576) return std::to_string(bytes / 1024) + " KB (" + std::to_string(bytes) + " bytes)";
+std::string human_size(const Context& ctx, std::size_t bytes) {
+  std::string exact = std::to_string(bytes);
+  if (bytes < 10240) return ctx.word("size.bytes", {{"bytes", exact}});
+  if (bytes < 1048576) return ctx.word("size.kb", {{"kb", std::to_string(bytes / 1024)}, {"bytes", exact}});
   std::string whole = std::to_string(bytes / 1048576), tenth = std::to_string(bytes % 1048576 * 10 / 1048576);
-  return whole + "." + tenth + " MiB (" + std::to_string(bytes) + " bytes)";
+  return ctx.word("size.mib", {{"mib", whole + "." + tenth}, {"bytes", exact}});
 }
 
 }  // namespace
@@ -36,12 +37,12 @@ std::vector<Finding> run_size(const Context& ctx) {
   const rules::SizeRules& rules = ctx.rules.size();
   std::vector<Finding> out;
   std::size_t size = wire_size(ctx.message.raw);
-  Args base{{"size", human_size(size)}, {"file_size", std::to_string(ctx.message.raw.size())}};
+  Args base{{"size", human_size(ctx, size)}, {"file_size", std::to_string(ctx.message.raw.size())}};
   // Every limit the message is over, each at its own stage and severity.
   for (const auto& l : rules.limits) {
     if (size <= l.bytes) continue;
     Args args = base;
-    args.insert(args.end(), {{"receiver", l.receiver}, {"limit", human_size(l.bytes)}, {"reply", l.reply}, {"source", l.source}});
+    args.insert(args.end(), {{"receiver", l.receiver}, {"limit", human_size(ctx, l.bytes)}, {"reply", l.reply}, {"source", l.source}});
     Finding f = ctx.make("size.over_limit", args);
     f.severity = l.severity;
     f.stage = l.stage;
@@ -52,11 +53,11 @@ std::vector<Finding> run_size(const Context& ctx) {
   for (const auto& p : ctx.message.parts)
     if (p.kind == PartKind::leaf && p.media_type == "text/html") html = std::max(html, p.raw_size);
   if (html > rules.html_clip_bytes)
-    out.push_back(ctx.make("size.html_clipped", {{"html_size", std::to_string(html / 1024) + " KB (" + std::to_string(html) + " bytes)"},
-                                                 {"clip", std::to_string(rules.html_clip_bytes / 1024) + " KB"}}));
+    out.push_back(ctx.make("size.html_clipped", {{"html_size", ctx.word("size.kb", {{"kb", std::to_string(html / 1024)}, {"bytes", std::to_string(html)}})},
+                                                 {"clip", ctx.word("size.kb_only", {{"kb", std::to_string(rules.html_clip_bytes / 1024)}})}}));
   if (out.empty() || (out.size() == 1 && out.front().id == "size.html_clipped")) {
     Args args = base;
-    args.push_back({"smallest", rules.limits.empty() ? "none" : human_size(rules.limits.front().bytes)});
+    args.push_back({"smallest", rules.limits.empty() ? ctx.word("common.none") : human_size(ctx, rules.limits.front().bytes)});
     out.insert(out.begin(), ctx.make("size.ok", args));
   }
   return out;

@@ -23,12 +23,12 @@ std::vector<Finding> report(const Context& ctx, const std::string& prefix, const
   Args args{{"identity", identity},
             {"domain", o.domain},
             {"ip", ip},
-            {"record", o.record.empty() ? "(none)" : o.record},
+            {"record", o.record.empty() ? ctx.word("spf.no_record") : o.record},
             {"mechanism", o.mechanism},
             {"lookups", std::to_string(o.lookups)},
             {"problem", o.problem},
             {"path", path_text(o)},
-            {"explanation", o.explanation.empty() ? "" : " Its explanation: \"" + o.explanation + "\"."}};
+            {"explanation", o.explanation.empty() ? "" : ctx.word("spf.explanation", {{"text", o.explanation}})}};
   std::vector<Finding> out;
   bool offline = o.result == auth::SpfResult::temperror &&
                  std::any_of(o.evidence.begin(), o.evidence.end(), [](const dns::Answer& a) { return a.status == dns::Status::OFFLINE; });
@@ -47,8 +47,8 @@ std::vector<Finding> run_spf(const Context& ctx) {
   const auth::SpfOutcome* o = ctx.auth.spf();
   if (!o) {
     if (ctx.auth.spf_problem().empty()) return {};
-    return {ctx.make("spf.none", {{"identity", "the null sender"}, {"domain", "-"}, {"ip", *ctx.envelope.ip},
-                                  {"record", "(none)"}, {"mechanism", ""}, {"lookups", "0"},
+    return {ctx.make("spf.none", {{"identity", ctx.word("spf.null_sender")}, {"domain", "-"}, {"ip", *ctx.envelope.ip},
+                                  {"record", ctx.word("spf.no_record")}, {"mechanism", ""}, {"lookups", "0"},
                                   {"problem", ctx.auth.spf_problem()}, {"path", ""}, {"explanation", ""}})};
   }
   return report(ctx, "spf", ctx.auth.spf_identity(), *ctx.envelope.ip, *o);
@@ -63,7 +63,7 @@ std::vector<Finding> run_spf_helo(const Context& ctx) {
   req.helo = helo;
   req.domain = helo;
   req.sender = "postmaster@" + helo;
-  return report(ctx, "spf_helo", "HELO " + helo, req.ip.to_string(), auth::check_host(ctx.dns, req));
+  return report(ctx, "spf_helo", ctx.word("spf.helo_identity", {{"helo", helo}}), req.ip.to_string(), auth::check_host(ctx.dns, req));
 }
 
 }  // namespace mailaudit::checks

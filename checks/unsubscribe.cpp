@@ -20,8 +20,9 @@ std::vector<Finding> run_unsubscribe(const Context& ctx) {
   const HeaderField* post = ctx.message.field("List-Unsubscribe-Post");
   bool one_click = post && text::trim(post->value) == "List-Unsubscribe=One-Click";
   Args args{{"value", text::printable(lu->value, 300)},
-            {"post", post ? text::printable(post->value, 100) : "(absent)"},
-            {"kinds", std::string(https ? "https" : "") + (https && mailto ? " and " : "") + (mailto ? "mailto" : "")}};
+            {"post", post ? text::printable(post->value, 100) : ctx.word("unsubscribe.absent")},
+            {"kinds", https && mailto ? ctx.word("unsubscribe.both", {{"first", "https"}, {"second", "mailto"}})
+                      : https ? "https" : mailto ? "mailto" : ""}};
   if (!https || !one_click) return {ctx.make("unsubscribe.one_click_missing", args)};
   if (!auth::unsubscribe_signed(ctx.auth.dkim())) return {ctx.make("unsubscribe.not_signed", args)};
   return {ctx.make("unsubscribe.ok", args)};

@@ -16,15 +16,17 @@ namespace mailaudit::checks {
 
 namespace {
 
-std::string where(const urls::Url& u) {
-  return (u.part.empty() ? std::string("header") : "part " + u.part) + " (" + u.source + ")";
+std::string where(const Context& ctx, const urls::Url& u) {
+  return u.part.empty() ? ctx.word("uri.header", {{"source", u.source}})
+                        : ctx.word("uri.part", {{"part", u.part}, {"source", u.source}});
 }
 
 // The first `shown` URLs (rules/urls.toml [limits]) and how many more there are.
-std::string url_list(const std::vector<const urls::Url*>& us, std::size_t shown) {
+std::string url_list(const Context& ctx, const std::vector<const urls::Url*>& us, std::size_t shown) {
   std::string s;
-  for (std::size_t i = 0; i < us.size() && i < shown; ++i) s += (i ? ", " : "") + us[i]->url + " in " + where(*us[i]);
-  if (us.size() > shown) s += " and " + std::to_string(us.size() - shown) + " more";
+  for (std::size_t i = 0; i < us.size() && i < shown; ++i)
+    s += (i ? ", " : "") + ctx.word("uri.url_in", {{"url", us[i]->url}, {"where", where(ctx, *us[i])}});
+  if (us.size() > shown) s += ctx.word("uri.more", {{"count", std::to_string(us.size() - shown)}});
   return s;
 }
 
@@ -75,14 +77,14 @@ std::vector<Finding> run_uri(const Context& ctx) {
   }
   if (hosts.empty() && ips.empty()) return out;
 
-  if (!shorteners.empty()) out.push_back(ctx.make("uri.shortener", {{"count", std::to_string(shorteners.size())}, {"urls", url_list(shorteners, lim.shown)}}));
-  if (!literals.empty()) out.push_back(ctx.make("uri.ip_literal", {{"count", std::to_string(literals.size())}, {"urls", url_list(literals, lim.shown)}}));
-  if (!obfuscated.empty()) out.push_back(ctx.make("uri.obfuscated", {{"count", std::to_string(obfuscated.size())}, {"urls", url_list(obfuscated, lim.shown)}}));
+  if (!shorteners.empty()) out.push_back(ctx.make("uri.shortener", {{"count", std::to_string(shorteners.size())}, {"urls", url_list(ctx, shorteners, lim.shown)}}));
+  if (!literals.empty()) out.push_back(ctx.make("uri.ip_literal", {{"count", std::to_string(literals.size())}, {"urls", url_list(ctx, literals, lim.shown)}}));
+  if (!obfuscated.empty()) out.push_back(ctx.make("uri.obfuscated", {{"count", std::to_string(obfuscated.size())}, {"urls", url_list(ctx, obfuscated, lim.shown)}}));
   for (std::size_t i = 0; i < mismatched.size() && i < lim.shown; ++i)
     out.push_back(ctx.make("uri.display_mismatch", {{"shown", mismatched[i]->anchor_text},
                                                     {"url", mismatched[i]->url},
                                                     {"host", mismatched[i]->host},
-                                                    {"where", where(*mismatched[i])}}));
+                                                    {"where", where(ctx, *mismatched[i])}}));
 
   // Every list lookup and every existence lookup in flight together.
   auto domain_lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
@@ -102,7 +104,7 @@ std::vector<Finding> run_uri(const Context& ctx) {
   std::size_t listed = 0, problems = 0;
   for (auto& r : results) {
     const urls::Url* u = first.count(r.item) ? first[r.item] : nullptr;
-    Args args = list_args(r, {{"url", u ? u->url : r.item}, {"where", u ? where(*u) : "the message"}});
+    Args args = list_args(r, {{"url", u ? u->url : r.item}, {"where", u ? where(ctx, *u) : ctx.word("uri.the_message")}});
     switch (r.state) {
       case dns::ListState::listed:
         ++listed;
@@ -139,7 +141,7 @@ std::vector<Finding> run_uri(const Context& ctx) {
   if (!missing.empty()) {
     std::vector<const urls::Url*> us;
     for (const auto& h : missing) us.push_back(first[h]);
-    Finding f = ctx.make("uri.nxdomain", {{"count", std::to_string(missing.size())}, {"hosts", joined(missing)}, {"urls", url_list(us, lim.shown)}});
+    Finding f = ctx.make("uri.nxdomain", {{"count", std::to_string(missing.size())}, {"hosts", joined(missing)}, {"urls", url_list(ctx, us, lim.shown)}});
     f.evidence = std::move(missing_evidence);
     out.push_back(std::move(f));
   }

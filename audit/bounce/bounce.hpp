@@ -8,6 +8,7 @@
 
 #include "message/message.hpp"
 #include "model/bounce.hpp"
+#include "rules/bounce_rules.hpp"
 #include "rules/rules.hpp"
 
 namespace mailaudit::bounce {

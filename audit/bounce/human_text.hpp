@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/bounce_rules.hpp"
 #include "rules/rules.hpp"
 
 namespace mailaudit::bounce {

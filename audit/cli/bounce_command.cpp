@@ -20,6 +20,7 @@
 #include "registry.hpp"
 #include "output/bounce_writer.hpp"
 #include "output/writers.hpp"
+#include "rules/bounce_rules.hpp"
 #include "rules/rules.hpp"
 #include "util/text.hpp"
 

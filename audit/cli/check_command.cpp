@@ -15,6 +15,7 @@
 #include "setup.hpp"
 #include "registry.hpp"
 #include "output/writers.hpp"
+#include "rules/bounce_rules.hpp"
 #include "rules/rules.hpp"
 
 namespace mailaudit::cli {

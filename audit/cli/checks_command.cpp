@@ -5,6 +5,7 @@
 #include "output.hpp"
 #include "registry.hpp"
 #include "output/writers.hpp"
+#include "setup.hpp"
 
 namespace mailaudit::cli {
 
@@ -15,19 +16,21 @@ std::function<int()> add_checks_command(CLI::App& app) {
   return [format] {
     Output out("");
     const auto& checks = checks::registry();
+    const rules::Rules rules = load_rules("");
+    auto summary = [&](const Check& c) { return rules.word("checks." + std::string(c.id)); };
     if (*format == "json") {
       nlohmann::ordered_json j = nlohmann::ordered_json::array();
       for (const auto& c : checks) {
         std::vector<std::string> ids(c.finding_ids.begin(), c.finding_ids.end());
         j.push_back({{"id", std::string(c.id)}, {"stage", std::string(to_string(c.stage))},
-                     {"summary", std::string(c.summary)}, {"finding_ids", ids}});
+                     {"summary", summary(c)}, {"finding_ids", ids}});
       }
       out.write(dump_json(j, true) + "\n");
       return 0;
     }
     std::string s;
     for (const auto& c : checks) {
-      s += std::string(c.id) + " (" + std::string(to_string(c.stage)) + "): " + std::string(c.summary) + "\n";
+      s += std::string(c.id) + " (" + std::string(to_string(c.stage)) + "): " + summary(c) + "\n";
       for (auto id : c.finding_ids) s += "    " + std::string(id) + "\n";
     }
     out.write(s);

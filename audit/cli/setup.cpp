@@ -16,6 +16,10 @@ rules::Rules load_rules(const std::string& dir) {
   for (const auto& check : checks::registry())
     for (const auto& id : rules::missing_findings(r, check.finding_ids))
       throw rules::RulesError(file + ": no entry for finding " + id + " (check " + std::string(check.id) + ")");
+  for (const auto& check : checks::registry())
+    if (!r.words().count("checks." + std::string(check.id)))
+      throw rules::RulesError((dir.empty() ? std::string("words.toml") : (std::filesystem::path(dir) / "words.toml").string()) +
+                              ": no summary checks." + std::string(check.id) + " (check " + std::string(check.id) + ")");
   return r;
 }
 

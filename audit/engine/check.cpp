@@ -25,6 +25,8 @@ Finding check_failed(const Context& ctx, std::string_view check, const std::stri
 
 }  // namespace
 
+std::string Context::word(std::string_view key, const Args& args) const { return text::fill(rules.word(key), args); }
+
 std::string missing_context(const Check& check, const Envelope& env) {
   for (auto need : check.needs) {
     bool have = (need == "ip" && env.ip) || (need == "helo" && env.helo) || (need == "mail_from" && env.mail_from) ||

@@ -44,12 +44,15 @@ class Context {
   // A finding with the words of rules/findings.toml for `id`, placeholders filled from `args`
   // (make_finding: throws std::logic_error when the id has no entry).
   Finding make(std::string_view id, const Args& args = {}) const { return make_finding(rules, id, args); }
+  // A phrase of rules/words.toml ("section.key") with its placeholders filled from `args`, for a
+  // finding's placeholder values: checks hold no sentences of their own.
+  std::string word(std::string_view key, const Args& args = {}) const;
 };
 
 struct Check {
   std::string_view id;       // "headers", "rdns", ...: the `check` field of its findings
   Stage stage;               // the stage its findings are mostly about
-  std::string_view summary;  // one line for `mailaudit checks`
+  // Its one-line summary for `mailaudit checks` is rules/words.toml "checks.<id>".
   std::vector<std::string_view> finding_ids;  // every id it may emit
   std::vector<Finding> (*run)(const Context&);
   // Parts of the sending context it cannot run without: "ip", "helo", "mail_from", "rcpt".

@@ -11,6 +11,7 @@
 
 #include "util/names.hpp"
 #include "util/text.hpp"
+#include "rules/bounce_rules.hpp"
 #include "rules/embedded.hpp"
 
 namespace mailaudit::rules {
@@ -78,6 +79,23 @@ void load_headers(const std::string& file, const toml::table& root, HeaderRules&
   if (auto v = root["max_line_octets"].value<int64_t>()) out.max_line_octets = static_cast<std::size_t>(*v);
   if (auto v = root["future_date_slack_seconds"].value<int64_t>()) out.future_date_slack_seconds = static_cast<long>(*v);
   if (auto v = root["dkim_future_slack_seconds"].value<int64_t>()) out.dkim_future_slack_seconds = static_cast<long>(*v);
+  auto bits = root["dkim_short_key_bits"].value<int64_t>();
+  if (!bits || *bits <= 0) throw RulesError(file + ":1: top-level \"dkim_short_key_bits\" (a positive number) must be set");
+  out.dkim_short_key_bits = static_cast<unsigned>(*bits);
+  out.dkim_oversign = string_list(file, root, "dkim_oversign");
+  for (auto& f : out.dkim_oversign) f = text::lower(f);
+}
+
+// rules/words.toml: [section] key = "phrase", flattened to "section.key".
+void load_words(const std::string& file, const toml::table& root, std::map<std::string, std::string, std::less<>>& out) {
+  for (const auto& [section, node] : root) {
+    const toml::table* t = node.as_table();
+    if (!t) fail(file, node, "top-level \"" + std::string(section.str()) + "\" must be a [section] of phrases");
+    for (const auto& [key, v] : *t) {
+      if (!v.is_string()) fail(file, v, std::string(section.str()) + "." + std::string(key.str()) + " must be a string");
+      out[std::string(section.str()) + "." + std::string(key.str())] = std::string(*v.value<std::string>());
+    }
+  }
 }
 
 std::vector<RdnsPattern> rdns_patterns(const std::string& file, const toml::table& root, std::string_view key,
@@ -457,6 +475,14 @@ bool BounceFormat::matches(std::string_view sample) const {
   return false;
 }
 
+const BounceRules& Rules::bounces() const { return *bounces_; }
+
+const std::string& Rules::word(std::string_view key) const {
+  auto it = words_.find(key);
+  if (it == words_.end()) throw std::logic_error("rules/words.toml has no entry " + std::string(key));
+  return it->second;
+}
+
 const std::string& BounceRules::word(const std::string& key) const {
   auto it = words.find(key);
   return it != words.end() ? it->second : key;
@@ -510,15 +536,17 @@ struct RulesLoaders {
         {"providers.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_providers(f, t, r.providers_, r.provider_reject_note_); }},
         {"ip_ranges.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_ip_ranges(f, t, r.ip_ranges_); }},
         {"urls.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_urls(f, t, r.urls_); }},
-        {"bounces.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bounces(f, t, r.bounces_); }},
+        {"bounces.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bounces(f, t, *r.bounces_); }},
         {"bulk.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bulk(f, t, r.bulk_); }},
         {"size.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_size(f, t, r.size_); }},
+        {"words.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_words(f, t, r.words_); }},
     };
     return files;
   }
 
   static Rules load(const std::vector<std::pair<std::string, toml::table>>& tables) {
     Rules rules;
+    rules.bounces_ = std::make_shared<BounceRules>();
     for (const auto& file : table()) {
       auto it = std::find_if(tables.begin(), tables.end(), [&](const auto& t) { return t.first == file.name; });
       if (it == tables.end()) throw RulesError(std::string(file.name) + ": rules file missing");

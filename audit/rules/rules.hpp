@@ -2,7 +2,7 @@
 // loaded from the TOML files in rules/. Embedded in the binary; `--rules DIR` lays its files over them.
 #pragma once
 #include <map>
-#include <regex>
+#include <memory>
 #include <set>
 #include <stdexcept>
 #include <optional>
@@ -33,9 +33,11 @@ struct FindingText {
 
 struct HeaderRules {
   std::vector<std::string> singular;  // fields that may occur at most once (RFC 5322 §3.6)
-  std::size_t max_line_octets = 998;   // RFC 5322 §2.1.1
+  std::size_t max_line_octets = 998;   // RFC 5322 §2.1.1; also the body line relays wrap (DKIM fragility)
   long future_date_slack_seconds = 86400;
   long dkim_future_slack_seconds = 36000;  // how far a DKIM t= may run ahead of the clock
+  unsigned dkim_short_key_bits = 2048;     // RSA keys below this are "short" (RFC 8301 asks for 2048)
+  std::vector<std::string> dkim_oversign;  // fields a signature should list once more than they occur
 };
 
 // Generic (dynamic/residential) reverse DNS names: rules/rdns.toml.
@@ -121,70 +123,9 @@ struct UrlRules {
 // True when `host` is `suffix` or a subdomain of it (both lower case).
 bool host_within(std::string_view host, std::string_view suffix);
 
-// Bounce knowledge: rules/bounces.toml. Patterns are ECMAScript regular expressions, case-insensitive.
-struct BouncePattern {
-  Stage stage = Stage::end_of_data;
-  std::string pattern;
-  std::regex re;
-};
-struct BounceSignature {
-  std::string id, provider, meaning, pattern;
-  std::string advice;  // what to do, when it is not "look at the findings" (greylisting: retry from the same IP)
-  Stage stage = Stage::end_of_data;  // where the cause lies
-  std::vector<std::string> look_at;  // finding ids
-  bool temporary = false;
-  std::vector<std::string> match, no_match;
-  std::regex re;
-};
-struct StatusHint {
-  std::string status, pattern;
-  std::regex re;
-};
-// A way a bounce names a recipient at the start of a line; group 1 is the address.
-struct RecipientForm {
-  std::string id, pattern;
-  std::vector<std::string> match, no_match;
-  std::regex re;
-};
-// How to tell which MTA wrote a bounce: words in its text (or parts), or in its From field (lower case).
-struct BounceFormat {
-  std::string id;
-  std::vector<std::string> text, from;
-  std::vector<std::string> match, no_match;
-  // True when `sample` holds one of the text cues, or its lower-cased form one of the From cues.
-  bool matches(std::string_view sample) const;
-};
-// Where a bounce names the sending side: group 1 is the value (the client IP in the reply text).
-struct ContextPattern {
-  std::string id, what, pattern;  // what: "ip"
-  std::vector<std::string> match, no_match;
-  std::regex re;
-};
-struct StageText {
-  Stage stage = Stage::end_of_data;
-  std::string phrase, seen, look;
-};
-struct BounceRules {
-  std::vector<BouncePattern> stage_phrases;  // the sending MTA states the stage
-  std::vector<BouncePattern> causes;         // the reply names an earlier cause
-  std::vector<BounceSignature> signatures;
-  std::vector<StatusHint> status_hints;
-  std::vector<StageText> stage_texts;
-  std::vector<RecipientForm> recipient_forms;  // in order: the first that matches a line names its recipient
-  std::vector<BounceFormat> formats;           // in order: the first that matches names the format
-  std::vector<ContextPattern> context_patterns;
-  std::vector<std::string> reply_cues;         // words after which a reply code is quoted ("said:", "<<<")
-  std::map<std::string, std::string> words;    // sentences and labels for people, by key ([words])
-  // The sentence under `key`, or `key` itself when the rules have none (a test checks they all exist).
-  const std::string& word(const std::string& key) const;
-  std::map<std::string, std::string> provider_names;  // id -> name for people
-  std::vector<std::string> original_markers;          // where the copy of the original message begins
-  std::vector<std::string> failure_subject_words;     // lower case
-  std::vector<std::string> auto_reply_subject_words;  // lower case
-  std::vector<std::string> sender_locals;             // local parts bounces come from ("mailer-daemon")
-  std::string check_hint;                             // `check` on a bounce: "{file}" names the input
-  const StageText* text_for(Stage s) const;
-};
+// Bounce knowledge (rules/bounces.toml) is declared in rules/bounce_rules.hpp: its compiled patterns
+// pull <regex> into whoever includes it, and only the bounce reader and the commands need them.
+struct BounceRules;
 
 // Message size limits receivers publish: rules/size.toml.
 struct SizeLimit {
@@ -225,9 +166,14 @@ class Rules {
   const std::string& provider_reject_note() const { return provider_reject_note_; }
   const std::vector<IpRange>& ip_ranges() const { return ip_ranges_; }
   const UrlRules& urls() const { return urls_; }
-  const BounceRules& bounces() const { return bounces_; }
+  const BounceRules& bounces() const;  // rules/bounce_rules.hpp
   const std::vector<BulkProvider>& bulk() const { return bulk_; }
   const SizeRules& size() const { return size_; }
+  // The checks' words (rules/words.toml, "section.key"): phrases a check puts into a finding's
+  // placeholders and each check's one-line summary. Throws std::logic_error for a key without words
+  // (a unit test checks every key the checks use exists).
+  const std::string& word(std::string_view key) const;
+  const std::map<std::string, std::string, std::less<>>& words() const { return words_; }
 
  private:
   friend struct RulesLoaders;  // rules.cpp: the {file, loader} table
@@ -239,9 +185,10 @@ class Rules {
   std::string provider_reject_note_;
   std::vector<IpRange> ip_ranges_;
   UrlRules urls_;
-  BounceRules bounces_;
+  std::shared_ptr<BounceRules> bounces_;  // never null once loaded
   std::vector<BulkProvider> bulk_;
   SizeRules size_;
+  std::map<std::string, std::string, std::less<>> words_;
 };
 
 // Names of the rules files the loader expects.
