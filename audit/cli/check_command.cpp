@@ -209,7 +209,7 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--tries", o->tries, "DNS tries per lookup, each to the next server")
       ->check(CLI::Range(1, 10))->capture_default_str();
   cmd->add_option("--rules", o->rules_dir, "folder of rules files laid over the built-in ones (same id replaces, enabled = false removes)");
-  cmd->add_option("--blocklist-key", o->blocklist_keys, "key of a key-based blocklist, ID=KEY (spamhaus-dqs, abusix)");
+  cmd->add_option("--blocklist-key", o->blocklist_keys, "key of a key-based blocklist, ID=KEY (the ids are in rules/blocklists.toml)");
   cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never")
       ->check(CLI::IsMember({"error", "warning", "never"}));
   cmd->add_flag("--follow-links", o->follow_links, "follow redirect chains of links (HTTP requests)");
