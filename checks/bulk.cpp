@@ -4,6 +4,7 @@
 
 #include "auth/dmarc.hpp"
 #include "checks.hpp"
+#include "dns/fcrdns.hpp"
 #include "message/rfc5322.hpp"
 #include "util/text.hpp"
 
@@ -17,15 +18,10 @@ Holds fcrdns(const Context& ctx) {
   if (!ctx.envelope.ip) return Holds::unknown;
   auto ip = dns::parse_ip(*ctx.envelope.ip);
   if (!ip) return Holds::unknown;
-  dns::Answer ptr = ctx.dns.lookup(dns::reverse_name(*ip), dns::RRType::PTR);
-  if (ptr.unknown()) return Holds::unknown;
-  bool unknown = false;  // a forward lookup that timed out cannot count as "does not confirm"
-  for (const auto& r : ptr.records) {
-    dns::Answer fwd = ctx.dns.lookup(r.value, ip->v6 ? dns::RRType::AAAA : dns::RRType::A);
-    if (dns::holds_address(fwd, *ip)) return Holds::yes;
-    unknown = unknown || fwd.unknown();
-  }
-  return unknown ? Holds::unknown : Holds::no;
+  dns::ForwardConfirmation fc = dns::forward_confirm(ctx.dns, *ip);
+  if (!fc.confirmed.empty()) return Holds::yes;
+  // A lookup that could not tell cannot count as "does not confirm".
+  return fc.unknown() ? Holds::unknown : Holds::no;
 }
 
 bool rfc5322_ok(const Message& m) {

@@ -3,14 +3,13 @@
 #include <algorithm>
 
 #include "checks.hpp"
+#include "dns/fcrdns.hpp"
 #include "util/names.hpp"
 #include "rules/rdns_patterns.hpp"
 
 namespace mailaudit::checks {
 
 namespace {
-
-constexpr std::size_t kMaxPtrNames = 10;  // a PTR RRset larger than this is itself a configuration error
 
 std::string status_words(const Context& ctx, const dns::Answer& a) {
   std::string status(to_string(a.status));
@@ -23,7 +22,8 @@ std::vector<Finding> run_rdns(const Context& ctx) {
   auto ip = dns::parse_ip(*ctx.envelope.ip);
   if (!ip) return {};  // the CLI refuses an --ip that is not an address
   Args args{{"ip", ip->to_string()}};
-  dns::Answer ptr = ctx.dns.lookup(dns::reverse_name(*ip), dns::RRType::PTR);
+  dns::ForwardConfirmation fc = dns::forward_confirm(ctx.dns, *ip);
+  const dns::Answer& ptr = fc.ptr;
   auto finding = [&](std::string_view id, std::vector<dns::Answer> evidence) {
     Finding f = ctx.make(id, args);
     f.evidence = std::move(evidence);
@@ -32,26 +32,14 @@ std::vector<Finding> run_rdns(const Context& ctx) {
   if (ptr.status == dns::Status::OFFLINE) return {finding("rdns.not_checked", {ptr})};
   args.push_back({"status", status_words(ctx, ptr)});
   if (ptr.unknown()) return {finding("rdns.temperror", {ptr})};
-  std::vector<std::string> names;
-  for (const auto& r : ptr.records)
-    if (names.size() < kMaxPtrNames && dns::is_hostname(r.value)) names.push_back(r.value);
+  const std::vector<std::string>& names = fc.names;
   if (names.empty()) {
     if (!ptr.records.empty()) args.back().second = ctx.word("rdns.no_hostname");
     return {finding("rdns.missing", {ptr})};
   }
-
-  std::vector<dns::Query> forward;
-  for (const auto& n : names) forward.push_back({n, ip->v6 ? dns::RRType::AAAA : dns::RRType::A});
-  std::vector<dns::Answer> answers = ctx.dns.lookup_all(forward);
   std::vector<dns::Answer> evidence{ptr};
-  evidence.insert(evidence.end(), answers.begin(), answers.end());
-
-  std::string confirmed;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (dns::holds_address(answers[i], *ip)) {
-      confirmed = names[i];
-      break;
-    }
+  evidence.insert(evidence.end(), fc.forward.begin(), fc.forward.end());
+  const std::string& confirmed = fc.confirmed;
   std::string all_names;
   for (const auto& n : names) all_names += (all_names.empty() ? "" : ", ") + n;
   args.push_back({"names", all_names});
@@ -59,8 +47,7 @@ std::vector<Finding> run_rdns(const Context& ctx) {
 
   std::vector<Finding> out;
   if (confirmed.empty()) {
-    auto unknown = std::find_if(answers.begin(), answers.end(), [](const dns::Answer& a) { return a.unknown(); });
-    if (unknown != answers.end()) {
+    if (const dns::Answer* unknown = fc.unknown()) {
       if (unknown->status == dns::Status::OFFLINE) return {finding("rdns.not_checked", evidence)};
       args[1].second = ctx.word("rdns.forward_status", {{"type", std::string(to_string(unknown->type))},
                                                           {"name", unknown->name}, {"status", status_words(ctx, *unknown)}});
