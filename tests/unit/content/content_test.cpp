@@ -1,6 +1,7 @@
 // spamd reply parsing and the "fix these to pass" set, table-driven.
 #include <catch2/catch.hpp>
 
+#include "content/rspamd_client.hpp"
 #include "content/verdict.hpp"
 
 using namespace mailaudit::content;
@@ -100,4 +101,45 @@ TEST_CASE("fix set is the fewest symbols that bring the score under the threshol
     CHECK(f.enough == r.enough);
     if (r.enough && r.score >= r.threshold) CHECK(left < r.threshold);
   }
+}
+
+TEST_CASE("rspamd checkv2 answers parse or become unavailable", "[content]") {
+  struct Row {
+    const char* label;
+    std::string json;
+    bool available;
+    std::string action;
+    double score, threshold;
+    size_t symbols;
+  };
+  const Row rows[] = {
+      {"reject", R"({"action":"reject","score":16.2,"required_score":15,"symbols":{
+         "R_SPF_FAIL":{"name":"R_SPF_FAIL","score":1.0,"description":"SPF verification failed"},
+         "DBL_SPAM":{"name":"DBL_SPAM","score":6.5,"description":"DBL listed"}}})",
+       true, "reject", 16.2, 15, 2},
+      {"no action, no symbols", R"({"action":"no action","score":0.1,"required_score":15})", true, "no action",
+       0.1, 15, 0},
+      {"not JSON", "<html>", false, "", 0, 0, 0},
+      {"JSON array", "[1,2]", false, "", 0, 0, 0},
+      {"error object", R"({"error":"bad request"})", false, "", 0, 0, 0},
+      {"score is a string", R"({"action":"reject","score":"x","required_score":15})", false, "", 0, 0, 0},
+  };
+  for (const auto& r : rows) {
+    INFO(r.label);
+    const Verdict v = parse_rspamd_reply(r.json);
+    CHECK(v.available == r.available);
+    CHECK(v.engine == "rspamd");
+    if (!r.available) {
+      CHECK_FALSE(v.reason.empty());
+      continue;
+    }
+    CHECK(v.action == r.action);
+    CHECK(v.score == Approx(r.score));
+    CHECK(v.threshold == Approx(r.threshold));
+    CHECK(v.symbols.size() == r.symbols);
+  }
+  const Verdict v = parse_rspamd_reply(rows[0].json);
+  REQUIRE(v.symbols.size() == 2);
+  CHECK(v.symbols[0].name == "DBL_SPAM");
+  CHECK(v.symbols[0].description == "DBL listed");
 }
