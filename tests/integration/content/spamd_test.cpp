@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "content/rspamd_client.hpp"
 #include "content/spamd_client.hpp"
 
 using namespace mailaudit::content;
@@ -232,6 +233,140 @@ TEST_CASE("spamd down, garbage, silent or too large message is unavailable", "[c
     INFO("33 MiB message, over the 32 MiB cap, is refused before connecting");
     const std::string big(33u * 1024u * 1024u, 'a');
     const Verdict v = spamd_check("127.0.0.1", free_port(), big, ctx, "REPORT", "u", fast);
+    CHECK_FALSE(v.available);
+    CHECK(v.reason.find("too large") != std::string::npos);
+  }
+}
+
+namespace {
+
+// One rspamd for the whole binary: stock /etc/rspamd config, private LOCAL_CONFDIR with workers on
+// loopback ports, Redis off, DNS pointed at a dead loopback port (no internet). Port 0 when unavailable.
+struct Rspamd {
+  int port = 0;
+  pid_t pid = -1;
+  std::string dir;
+  Rspamd() {
+    if (::access("/usr/bin/rspamd", X_OK) != 0) return;
+    char tmpl[] = "/tmp/mailaudit-rspamd-XXXXXX";
+    if (!::mkdtemp(tmpl)) return;
+    dir = tmpl;
+    const int p = free_port(), c = free_port(), x = free_port();
+    std::system(("mkdir -p '" + dir + "/local/local.d' '" + dir + "/db' '" + dir + "/run'").c_str());
+    auto write = [&](const std::string& name, const std::string& text) {
+      std::ofstream(dir + "/local/local.d/" + name) << text;
+    };
+    write("worker-normal.inc", "bind_socket = \"127.0.0.1:" + std::to_string(p) + "\"; count = 1;\n");
+    write("worker-controller.inc", "bind_socket = \"127.0.0.1:" + std::to_string(c) + "\"; count = 1;\n");
+    write("worker-proxy.inc", "bind_socket = \"127.0.0.1:" + std::to_string(x) + "\"; count = 1;\n");
+    write("redis.conf", "enabled = false;\n");
+    write("options.inc", "pidfile = \"" + dir + "/run/rspamd.pid\";\n"
+                         "dns { nameserver = [\"127.0.0.1:1\"]; timeout = 0.3s; retransmits = 1; }\n");
+    write("logging.inc", "type = \"file\"; filename = \"" + dir + "/rspamd.log\"; level = \"notice\";\n");
+    std::system(("chmod -R 777 '" + dir + "'").c_str());
+    pid = ::fork();
+    if (pid == 0) {
+      const std::string out = dir + "/out";
+      std::freopen(out.c_str(), "w", stderr);
+      std::freopen(out.c_str(), "a", stdout);
+      const std::string v1 = "--var=LOCAL_CONFDIR=" + dir + "/local", v2 = "--var=DBDIR=" + dir + "/db",
+                        v3 = "--var=RUNDIR=" + dir + "/run";
+      ::execl("/usr/bin/rspamd", "rspamd", "-f", "-u", "_rspamd", "-g", "_rspamd", "-c", "/etc/rspamd/rspamd.conf",
+              v1.c_str(), v2.c_str(), v3.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 160 && !port_open(p); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    if (port_open(p)) port = p;
+  }
+  ~Rspamd() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+    if (!dir.empty()) std::system(("rm -rf '" + dir + "'").c_str());
+  }
+};
+
+Rspamd& rspamd() {
+  static Rspamd r;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("rspamd verdicts carry rspamd's own score and action", "[content][rspamd]") {
+  if (rspamd().port == 0) {
+    WARN("rspamd not available (/usr/bin/rspamd missing or did not start); skipping");
+    return;
+  }
+  struct Row {
+    const char* label;
+    std::string message;
+    std::string action;  // empty: whatever rspamc says
+  };
+  const Row rows[] = {
+      {"clean", "From: Alice <alice@example.org>\r\nTo: bob@example.net\r\nSubject: Lunch\r\n"
+                "Date: Thu, 03 Dec 2026 07:00:00 +0000\r\nMessage-ID: <1@example.org>\r\n\r\n"
+                "Shall we have lunch on Friday?\r\n",
+       "no action"},
+      {"GTUBE", std::string("From: a@example.org\r\nTo: b@example.net\r\nSubject: t\r\n\r\n") + kGtube + "\r\n",
+       "reject"},
+  };
+  const ClientContext ctx{"192.0.2.1", "mail.example.org", "", "mx.example.net"};
+  for (const auto& r : rows) {
+    INFO(r.label);
+    const Verdict v = rspamd_check("http://127.0.0.1:" + std::to_string(rspamd().port), r.message, ctx,
+                                   {"alice@example.org", "bob@example.net"});
+    REQUIRE(v.available);
+    CHECK(v.action == r.action);
+    const std::string file = rspamd().dir + "/msg.eml";
+    std::ofstream(file, std::ios::binary) << r.message;
+    const std::string out = run("rspamc -h 127.0.0.1:" + std::to_string(rspamd().port) +
+                                    " -i 192.0.2.1 --helo mail.example.org -F alice@example.org -r bob@example.net"
+                                    " --hostname unknown",
+                                file);
+    const auto at = out.find("Score: ");
+    REQUIRE(at != std::string::npos);
+    double score = 0, threshold = 0;
+    REQUIRE(std::sscanf(out.c_str() + at, "Score: %lf / %lf", &score, &threshold) == 2);
+    CHECK(v.score == Approx(score));
+    CHECK(v.threshold == Approx(threshold));
+    CHECK(out.find("Action: " + v.action) != std::string::npos);
+  }
+}
+
+TEST_CASE("rspamd down, garbage, silent or too large message is unavailable", "[content][rspamd]") {
+  EngineOptions fast;
+  fast.connect_timeout_ms = 500;
+  fast.total_timeout_ms = 800;
+  const ClientContext ctx{"192.0.2.1", "h", "", "mx"};
+  const std::string msg = "Subject: x\r\n\r\nhi\r\n";
+  {
+    INFO("not listening");
+    const Verdict v = rspamd_check("http://127.0.0.1:" + std::to_string(free_port()), msg, ctx, {}, "", fast);
+    CHECK_FALSE(v.available);
+    CHECK_FALSE(v.reason.empty());
+  }
+  {
+    INFO("garbage answer");
+    Scripted s("HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\n<html>", true);
+    const Verdict v = rspamd_check("http://127.0.0.1:" + std::to_string(s.port), msg, ctx, {}, "", fast);
+    CHECK_FALSE(v.available);
+    CHECK(v.reason == "rspamd answer is not JSON");
+  }
+  {
+    INFO("never answers");
+    Scripted s("", false);
+    const auto t0 = std::chrono::steady_clock::now();
+    const Verdict v = rspamd_check("http://127.0.0.1:" + std::to_string(s.port), msg, ctx, {}, "", fast);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    CHECK_FALSE(v.available);
+    CHECK(ms.count() < 1400);
+  }
+  {
+    INFO("33 MiB message");
+    const std::string big(33u * 1024u * 1024u, 'a');
+    const Verdict v = rspamd_check("http://127.0.0.1:1", big, ctx, {}, "", fast);
     CHECK_FALSE(v.available);
     CHECK(v.reason.find("too large") != std::string::npos);
   }
