@@ -38,8 +38,35 @@ struct CheckOptions {
   bool follow_links = false, allow_private_links = false;
   std::string user_agent;
   int link_timeout_ms = 5000;
+  std::string rspamd_url, rspamd_password, spamd;
+  int content_timeout_ms = 30000;
   ParseLimits limits;
 };
+
+// --spamd HOST[:PORT] (IPv6 as [addr]:port); false when the port is not 1..65535.
+bool split_host_port(const std::string& spec, std::string& host, int& port) {
+  std::string h = spec, p;
+  if (!h.empty() && h.front() == '[') {
+    auto close = h.find(']');
+    if (close == std::string::npos) return false;
+    if (close + 1 < h.size()) {
+      if (h[close + 1] != ':') return false;
+      p = h.substr(close + 2);
+    }
+    h = h.substr(1, close - 1);
+  } else if (auto colon = h.rfind(':'); colon != std::string::npos && h.find(':') == colon) {
+    p = h.substr(colon + 1);
+    h = h.substr(0, colon);
+  }
+  if (h.empty()) return false;
+  if (!p.empty()) {
+    if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
+    port = std::stoi(p);
+    if (port < 1 || port > 65535) return false;
+  }
+  host = h;
+  return true;
+}
 
 bool fails(const Report& r, const std::string& fail_on) {
   if (!r.error.empty()) return true;
@@ -122,6 +149,18 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     }
     settings.options.blocklist_keys[id] = spec.substr(eq + 1);
   }
+  if (!o.spamd.empty() && !split_host_port(o.spamd, settings.content.spamd_host, settings.content.spamd_port)) {
+    std::cerr << "mailaudit: --spamd: expected HOST[:PORT], got \"" << o.spamd << "\"\n";
+    return 2;
+  }
+  if (!o.rspamd_url.empty() && o.rspamd_url.rfind("http://", 0) != 0 && o.rspamd_url.rfind("https://", 0) != 0) {
+    std::cerr << "mailaudit: --rspamd: expected an http:// or https:// URL, got \"" << o.rspamd_url << "\"\n";
+    return 2;
+  }
+  settings.content.rspamd_url = o.rspamd_url;
+  settings.content.rspamd_password = o.rspamd_password;
+  settings.content.options.total_timeout_ms = o.content_timeout_ms;
+  settings.content.options.connect_timeout_ms = std::min(o.content_timeout_ms, 3000);
   WriterOptions wo;
   wo.colour = out->is_terminal();
   wo.generated_at = utc_now();
@@ -217,6 +256,11 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--user-agent", o->user_agent, "User-Agent for --follow-links (default: a browser's)");
   cmd->add_option("--link-timeout", o->link_timeout_ms, "--follow-links timeout per request, milliseconds")
       ->check(CLI::Range(100, 60000))->capture_default_str();
+  cmd->add_option("--rspamd", o->rspamd_url, "ask rspamd's normal worker at URL (e.g. http://127.0.0.1:11333) for its verdict");
+  cmd->add_option("--rspamd-password", o->rspamd_password, "password for --rspamd, when the worker wants one");
+  cmd->add_option("--spamd", o->spamd, "ask SpamAssassin's spamd at HOST[:PORT] (default port 783) for its score");
+  cmd->add_option("--content-timeout", o->content_timeout_ms, "--rspamd / --spamd timeout per message, milliseconds")
+      ->check(CLI::Range(100, 600000))->capture_default_str();
   cmd->add_option("--max-size", o->limits.max_message_bytes, "largest message in bytes")->capture_default_str();
   cmd->add_option("--max-depth", o->limits.max_depth, "deepest MIME nesting examined")->capture_default_str();
   cmd->add_option("--max-parts", o->limits.max_parts, "most MIME parts examined")->capture_default_str();

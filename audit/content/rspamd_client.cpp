@@ -9,10 +9,12 @@
 namespace mailaudit::content {
 namespace {
 
-Verdict unavailable(std::string reason) {
+// `reason` is a key of [content] in rules/words.toml ("reason_" + key); `detail` fills its {detail}.
+Verdict unavailable(std::string reason, std::string detail = "") {
   Verdict v;
   v.engine = "rspamd";
   v.reason = std::move(reason);
+  v.reason_detail = std::move(detail);
   return v;
 }
 
@@ -36,11 +38,11 @@ size_t write_cb(char* p, size_t size, size_t n, void* user) {
 
 Verdict parse_rspamd_reply(const std::string& text) {
   const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return unavailable("rspamd answer is not JSON");
-  if (j.contains("error")) return unavailable("rspamd: " + j["error"].dump());
+  if (j.is_discarded() || !j.is_object()) return unavailable("not_json");
+  if (j.contains("error")) return unavailable("engine_error", j["error"].dump());
   if (!j.contains("action") || !j["action"].is_string() || !j.contains("score") || !j["score"].is_number() ||
       !j.contains("required_score") || !j["required_score"].is_number())
-    return unavailable("rspamd answer without action, score or required_score");
+    return unavailable("incomplete_answer");
   Verdict v;
   v.engine = "rspamd";
   v.action = j["action"].get<std::string>();
@@ -66,10 +68,9 @@ Verdict parse_rspamd_reply(const std::string& text) {
 Verdict rspamd_check(const std::string& url, const std::string& message, const ClientContext& c,
                      const RspamdEnvelope& e, const std::string& password, const EngineOptions& o) {
   if (message.size() > o.max_message_bytes)
-    return unavailable("message too large for the content filter: " + std::to_string(message.size()) +
-                       " bytes, limit " + std::to_string(o.max_message_bytes));
+    return unavailable("too_large", std::to_string(message.size()));
   CURL* h = curl_easy_init();
-  if (!h) return unavailable("cannot start an HTTP client");
+  if (!h) return unavailable("no_client");
   std::string base = url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   const std::string endpoint = base + "/checkv2";
@@ -80,7 +81,7 @@ Verdict rspamd_check(const std::string& url, const std::string& message, const C
   add("IP", c.ip);
   add("Helo", c.helo);
   add("From", e.from);
-  add("Rcpt", e.rcpt);
+  for (const auto& r : e.rcpt) add("Rcpt", r);
   add("Hostname", c.ptr.empty() ? "unknown" : c.ptr);
   add("Password", password);
   add("Expect", " ");
@@ -101,9 +102,9 @@ Verdict rspamd_check(const std::string& url, const std::string& message, const C
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(h);
-  if (sink.over) return unavailable("rspamd answer too large");
-  if (rc != CURLE_OK) return unavailable(std::string("rspamd: ") + curl_easy_strerror(rc));
-  if (status != 200) return unavailable("rspamd answered HTTP " + std::to_string(status));
+  if (sink.over) return unavailable("answer_too_large");
+  if (rc != CURLE_OK) return unavailable("transport", curl_easy_strerror(rc));
+  if (status != 200) return unavailable("http_status", std::to_string(status));
   return parse_rspamd_reply(sink.data);
 }
 

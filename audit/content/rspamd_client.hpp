@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "content/spamd_client.hpp"
 #include "content/verdict.hpp"
@@ -10,7 +11,7 @@ namespace mailaudit::content {
 
 struct RspamdEnvelope {
   std::string from;  // MAIL FROM
-  std::string rcpt;  // RCPT TO
+  std::vector<std::string> rcpt;  // RCPT TO, one Rcpt header each
 };
 
 // Parses a /checkv2 JSON answer: action, score, required_score (the reject threshold), symbols.

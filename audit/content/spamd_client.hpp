@@ -3,6 +3,8 @@
 // the total timeout.
 #pragma once
 
+#include <ctime>
+#include <optional>
 #include <string>
 
 #include "content/verdict.hpp"
@@ -21,7 +23,10 @@ struct ClientContext {
   std::string ip;
   std::string helo;
   std::string ptr;  // forward-confirmed PTR of ip, empty when none
+  std::optional<std::string> mail_from = std::nullopt;  // MAIL FROM ("" = the null sender); unset = not known
+  std::string rcpt = {};  // the first RCPT TO, "" = not known
   std::string receiver = "mx.mailaudit.invalid";
+  std::time_t at = 0;  // when the receiver took the message (the Received date); 0 = now
 };
 
 // True when the header section of `message` has a Received field.

@@ -8,10 +8,12 @@
 namespace mailaudit::content {
 namespace {
 
-Verdict unavailable(std::string reason) {
+// `reason` is a key of [content] in rules/words.toml ("reason_" + key); `detail` fills its {detail}.
+Verdict unavailable(std::string reason, std::string detail = "") {
   Verdict v;
   v.engine = "spamassassin";
   v.reason = std::move(reason);
+  v.reason_detail = std::move(detail);
   return v;
 }
 
@@ -47,8 +49,8 @@ bool report_row(const std::string& line, Symbol& out) {
 Verdict parse_spamd_reply(const std::string& reply) {
   std::istringstream in(reply);
   std::string line;
-  if (!std::getline(in, line) || line.rfind("SPAMD/", 0) != 0) return unavailable("not a spamd reply");
-  if (trim(line).find(" EX_OK") == std::string::npos) return unavailable("spamd: " + trim(line));
+  if (!std::getline(in, line) || line.rfind("SPAMD/", 0) != 0) return unavailable("not_spamd");
+  if (trim(line).find(" EX_OK") == std::string::npos) return unavailable("engine_error", trim(line));
   Verdict v;
   v.engine = "spamassassin";
   bool have_spam = false;
@@ -66,7 +68,7 @@ Verdict parse_spamd_reply(const std::string& reply) {
     v.action = (flag == "True" || flag == "Yes") ? "spam" : "ham";
     have_spam = true;
   }
-  if (!have_spam) return unavailable("spamd reply without a Spam: header");
+  if (!have_spam) return unavailable("no_spam_header");
   std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (body.find("\n---- ") != std::string::npos || body.rfind("---- ", 0) == 0) {
     std::istringstream rows(body);
@@ -82,7 +84,11 @@ Verdict parse_spamd_reply(const std::string& reply) {
     std::istringstream names(trim(body));
     std::string name;
     while (std::getline(names, name, ','))
-      if (!trim(name).empty()) v.symbols.push_back({trim(name), 0, ""});
+      if (!trim(name).empty()) {
+        Symbol s;
+        s.name = trim(name);
+        v.symbols.push_back(std::move(s));
+      }
   }
   v.available = true;
   return v;

@@ -4,23 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "model/content.hpp"
+
 namespace mailaudit::content {
 
-struct Symbol {
-  std::string name;
-  double score = 0;
-  std::string description;
-};
-
-struct Verdict {
-  std::string engine;          // "rspamd" or "spamassassin"
-  bool available = false;      // false: the engine could not tell (down, garbage, timeout, too large)
-  std::string reason;          // why unavailable
-  std::string action;          // rspamd action, or "spam" / "ham" for SpamAssassin
-  double score = 0;
-  double threshold = 0;
-  std::vector<Symbol> symbols;
-};
+// The engines' results are the report's model types (model/content.hpp), so writers can format them.
+using Symbol = ContentSymbol;
+using Verdict = ContentVerdict;
 
 // The fewest symbols whose removal brings score under threshold: positive weights, largest first. The
 // k largest weights have the largest sum of any k symbols, so no smaller set can do it. Empty when the

@@ -80,6 +80,12 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   auth::AuthResults auth(msg, env, recorder, std::time(nullptr), settings.rules.headers().dkim_future_slack_seconds);
   Context ctx(msg, env, settings.rules, recorder, settings.options, r.urls, auth);
   r.findings = run_checks(runnable, ctx);
+  // The content filters after the checks: what a receiver's filter makes of the message at end of DATA.
+  r.content = ask_content_filters(msg, env, recorder, settings.content);
+  for (auto& v : r.content) {
+    annotate(v, settings.rules.content());
+    r.findings.push_back(content_finding(v, settings.rules, settings.content));
+  }
   r.dns.queries = recorder.log();
   apply_recipient_providers(r.findings, recipient_providers(env, r.dns.queries, settings.rules), settings.rules);
   return r;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "engine/check.hpp"
+#include "engine/content_filters.hpp"
 #include "message/input.hpp"
 #include "model/report.hpp"
 
@@ -14,6 +15,7 @@ struct AuditSettings {
   const std::vector<Check>& checks;
   ParseLimits limits;
   CheckOptions options = {};
+  ContentEngines content = {};  // --rspamd / --spamd: asked after the checks, when set
 };
 
 // A RawMessage with an error gives a Report with only `error` set (and its source).

@@ -4,7 +4,10 @@
 
 namespace mailaudit {
 
-bool cannot_tell(const Finding& f) { return f.id.ends_with(".temperror") || f.id == "check.failed"; }
+// A content engine that is down or answered garbage (content.*.unavailable) could not tell either.
+bool cannot_tell(const Finding& f) {
+  return f.id.ends_with(".temperror") || f.id.ends_with(".unavailable") || f.id == "check.failed";
+}
 
 Summary summarise(const Report& r) {
   Summary s;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/answer.hpp"
+#include "model/content.hpp"
 #include "model/envelope.hpp"
 #include "model/finding.hpp"
 #include "model/url.hpp"
@@ -34,6 +35,7 @@ struct Report {
   std::vector<Finding> findings;
   std::vector<urls::Url> urls;  // every URL and domain found in the message
   std::vector<std::string> domains;  // distinct registered domains (or bare hosts) of `urls`, sorted
+  std::vector<ContentVerdict> content;  // --rspamd / --spamd verdicts, in that order
   std::string ip_reverse_name;       // the PTR query name of context.ip ("" without a valid --ip)
   DnsInfo dns;
   std::vector<std::string> not_run;  // "rdns: needs --ip" ...

@@ -62,6 +62,28 @@ json summary_json(const Summary& s) {
           {"incomplete_checks", s.incomplete_checks}};
 }
 
+json content_json(const ContentVerdict& v) {
+  json j = {{"engine", v.engine}, {"available", v.available}};
+  if (!v.available) {
+    j["reason"] = v.reason;
+    if (!v.reason_detail.empty()) j["reason_detail"] = v.reason_detail;
+    return j;
+  }
+  json symbols = json::array();
+  for (const auto& s : v.symbols) {
+    json sj = {{"name", s.name}, {"score", s.score}, {"description", s.description}};
+    sj["finding"] = s.finding.empty() ? json(nullptr) : json(s.finding);
+    symbols.push_back(std::move(sj));
+  }
+  j["action"] = v.action;
+  j["score"] = v.score;
+  j["threshold"] = v.threshold;
+  j["symbols"] = std::move(symbols);
+  j["fix_to_pass"] = v.fix_to_pass;
+  j["fix_enough"] = v.fix_enough;
+  return j;
+}
+
 json urls_array(const std::vector<urls::Url>& us) {
   json a = json::array();
   for (const auto& u : us) a.push_back(url_json(u));
@@ -110,8 +132,13 @@ json report_json(const Report& r, const WriterOptions& o) {
       {"summary", summary_json(summarise(r))},
       {"findings", findings},
       {"urls", urls_array(r.urls)},
-      {"dns", {{"mode", r.dns.mode}, {"servers", r.dns.servers}, {"queries", queries}}},
   };
+  if (!r.content.empty()) {
+    json content = json::array();
+    for (const auto& v : r.content) content.push_back(content_json(v));
+    j["content"] = std::move(content);
+  }
+  j["dns"] = {{"mode", r.dns.mode}, {"servers", r.dns.servers}, {"queries", queries}};
   if (!r.not_run.empty()) j["not_run"] = r.not_run;
   if (!r.error.empty()) j["error"] = r.error;
   return j;

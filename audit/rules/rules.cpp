@@ -462,7 +462,76 @@ void load_size(const std::string& file, const toml::table& root, SizeRules& out)
   std::sort(out.limits.begin(), out.limits.end(), [](const SizeLimit& a, const SizeLimit& b) { return a.bytes < b.bytes; });
 }
 
+// rules/content.toml. Runs after findings.toml, so every finding id it names is checked to exist.
+void load_content(const std::string& file, const toml::table& root,
+                  const std::map<std::string, FindingText, std::less<>>& findings, ContentRules& out) {
+  auto top = root["top_symbols"].value<int64_t>();
+  if (!top || *top <= 0) throw RulesError(file + ":1: top-level \"top_symbols\" (a positive number) must be set");
+  out.top_symbols = static_cast<std::size_t>(*top);
+  auto known_finding = [&](const toml::table& t, const std::string& id) {
+    if (!findings.count(id)) fail(file, t, "\"" + id + "\" is not a finding in findings.toml");
+    return id;
+  };
+  for (const auto& n : tables(file, root, "engine")) {
+    const toml::table& t = *n.as_table();
+    ContentEngine e{require_string(file, t, "id"), require_string(file, t, "name"), require_string(file, t, "source"),
+                    require_string(file, t, "unavailable")};
+    known_finding(t, e.unavailable);
+    out.engines.push_back(std::move(e));
+  }
+  auto mappings = [&](std::string_view key, std::vector<ContentMapping>& into) {
+    for (const auto& n : tables(file, root, key)) {
+      const toml::table& t = *n.as_table();
+      const std::string id = require_string(file, t, "id");
+      const auto colon = id.find(':');
+      if (colon == std::string::npos || colon + 1 == id.size())
+        fail(file, t, "\"" + id + "\": an id is ENGINE:NAME");
+      ContentMapping m{id.substr(0, colon), id.substr(colon + 1), known_finding(t, require_string(file, t, "finding"))};
+      if (!out.engine(m.engine)) fail(file, t, "\"" + id + "\": no [[engine]] \"" + m.engine + "\"");
+      const auto star = m.pattern.find('*');
+      if (star != std::string::npos && star + 1 != m.pattern.size())
+        fail(file, t, "\"" + id + "\": '*' may only end a name");
+      into.push_back(std::move(m));
+    }
+  };
+  mappings("action", out.actions);
+  mappings("symbol", out.symbols);
+}
+
 }  // namespace
+
+bool ContentMapping::matches(std::string_view engine_id, std::string_view name) const {
+  if (engine_id != engine) return false;
+  if (!pattern.empty() && pattern.back() == '*') return name.starts_with(std::string_view(pattern).substr(0, pattern.size() - 1));
+  return name == pattern;
+}
+
+const ContentEngine* ContentRules::engine(std::string_view id) const {
+  for (const auto& e : engines)
+    if (e.id == id) return &e;
+  return nullptr;
+}
+
+namespace {
+// An exact name beats any prefix, and a longer prefix a shorter one (DBL_BLOCKED* before DBL_*), so the
+// order of the entries, and of a --rules overlay's additions, does not matter.
+std::string best_match(const std::vector<ContentMapping>& ms, std::string_view engine, std::string_view name) {
+  const ContentMapping* best = nullptr;
+  auto weight = [](const ContentMapping& m) {
+    return m.pattern.back() == '*' ? m.pattern.size() - 1 : std::string::npos;
+  };
+  for (const auto& m : ms)
+    if (m.matches(engine, name) && (!best || weight(m) > weight(*best))) best = &m;
+  return best ? best->finding : "";
+}
+}  // namespace
+
+std::string ContentRules::action_finding(std::string_view engine_id, std::string_view action) const {
+  return best_match(actions, engine_id, action);
+}
+std::string ContentRules::symbol_finding(std::string_view engine_id, std::string_view symbol) const {
+  return best_match(symbols, engine_id, symbol);
+}
 
 bool BounceFormat::matches(std::string_view sample) const {
   for (const auto& t : text)
@@ -539,6 +608,7 @@ struct RulesLoaders {
         {"bounces.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bounces(f, t, *r.bounces_); }},
         {"bulk.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bulk(f, t, r.bulk_); }},
         {"size.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_size(f, t, r.size_); }},
+        {"content.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_content(f, t, r.findings_, r.content_); }},
         {"words.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_words(f, t, r.words_); }},
     };
     return files;

@@ -145,6 +145,27 @@ struct BulkProvider {
   std::vector<std::string> requires_;
 };
 
+// Content filters (rules/content.toml): each engine's actions as findings, and which mailaudit finding
+// a filter symbol stands for. A pattern is an exact name or a prefix ending in '*'; an exact name wins,
+// then the longest prefix.
+struct ContentEngine {
+  std::string id, name, source;
+  std::string unavailable;  // the finding id when the engine could not tell
+};
+struct ContentMapping {
+  std::string engine, pattern, finding;
+  bool matches(std::string_view engine_id, std::string_view name) const;
+};
+struct ContentRules {
+  std::size_t top_symbols = 8;
+  std::vector<ContentEngine> engines;
+  std::vector<ContentMapping> actions, symbols;
+  const ContentEngine* engine(std::string_view id) const;
+  // The finding id for an engine's action or symbol; "" when none matches.
+  std::string action_finding(std::string_view engine_id, std::string_view action) const;
+  std::string symbol_finding(std::string_view engine_id, std::string_view symbol) const;
+};
+
 class Rules {
  public:
   // The rules compiled into the binary.
@@ -169,6 +190,7 @@ class Rules {
   const BounceRules& bounces() const;  // rules/bounce_rules.hpp
   const std::vector<BulkProvider>& bulk() const { return bulk_; }
   const SizeRules& size() const { return size_; }
+  const ContentRules& content() const { return content_; }
   // The checks' words (rules/words.toml, "section.key"): phrases a check puts into a finding's
   // placeholders and each check's one-line summary. Throws std::logic_error for a key without words
   // (a unit test checks every key the checks use exists).
@@ -188,6 +210,7 @@ class Rules {
   std::shared_ptr<BounceRules> bounces_;  // never null once loaded
   std::vector<BulkProvider> bulk_;
   SizeRules size_;
+  ContentRules content_;
   std::map<std::string, std::string, std::less<>> words_;
 };
 

@@ -58,6 +58,20 @@ def main():
          ["check", "fixtures/messages/newsletter.eml", "--resolver", "127.0.0.1:9", "--timeout", "200", "--tries", "1",
           "--fail-on", "never"], None, 0, None),
         ("errors exit 1", ["check", "fixtures/messages/broken-headers.eml"] + OFFLINE, None, 1, None),
+        # Content engines that are down (nothing listens on 127.0.0.1:9): "could not tell", never a pass.
+        ("engines down: exit 3 (incomplete)",
+         ["check", "fixtures/messages/newsletter.eml", "--spamd", "127.0.0.1:9", "--rspamd", "http://127.0.0.1:9",
+          "--content-timeout", "500"] + OFFLINE, None, 3, None),
+        ("engines down with --fail-on warning: exit 1",
+         ["check", "fixtures/messages/newsletter.eml", "--spamd", "127.0.0.1:9", "--content-timeout", "500",
+          "--fail-on", "warning"] + OFFLINE, None, 1, None),
+        ("engines down with --fail-on never: exit 0",
+         ["check", "fixtures/messages/newsletter.eml", "--rspamd", "http://127.0.0.1:9", "--content-timeout", "500",
+          "--fail-on", "never"] + OFFLINE, None, 0, None),
+        ("--spamd with a bad port: exit 2", ["check", "fixtures/messages/newsletter.eml", "--spamd", "h:70000"] + OFFLINE,
+         None, 2, "--spamd: expected HOST[:PORT]"),
+        ("--rspamd that is not a URL: exit 2", ["check", "fixtures/messages/newsletter.eml", "--rspamd", "127.0.0.1:11333"]
+         + OFFLINE, None, 2, "--rspamd: expected an http:// or https:// URL"),
         ("--fail-on never", ["check", "fixtures/messages/broken-headers.eml", "--fail-on", "never"] + OFFLINE, None, 0, None),
         ("warnings pass by default", ["check", "fixtures/messages/malformed-mime.eml"] + OFFLINE, None, 0, None),
         ("--fail-on warning", ["check", "fixtures/messages/malformed-mime.eml", "--fail-on", "warning"] + OFFLINE, None, 1, None),
@@ -138,6 +152,18 @@ def main():
     doc = json.loads(p.stdout)
     check("json batch schema", doc["schema"] == "mailaudit-batch/1" and len(doc["reports"]) == 3,
           f"got {doc['schema']} with {len(doc.get('reports', []))} reports")
+
+    p = run(["check", "fixtures/messages/newsletter.eml", "--format", "json", "--spamd", "127.0.0.1:9",
+             "--content-timeout", "500"] + OFFLINE)
+    doc = json.loads(p.stdout)
+    content = doc.get("content", [])
+    check("json: a down engine is in content[] as unavailable, with the reason",
+          len(content) == 1 and content[0].get("engine") == "spamassassin" and content[0].get("available") is False
+          and content[0].get("reason") == "connect_failed", f"got content {content}")
+    check("json: a down engine makes the summary incomplete", doc["summary"].get("incomplete") is True and
+          "spamassassin" in doc["summary"].get("incomplete_checks", []), f"got summary {doc['summary']}")
+    p = run(["check", "fixtures/messages/newsletter.eml", "--format", "json"] + OFFLINE)
+    check("json: no content[] without --rspamd/--spamd", "content" not in json.loads(p.stdout), "got a content member")
 
     p = run(["check", "fixtures/messages/campaign.mbox", "--format", "junit"] + OFFLINE)
     import xml.etree.ElementTree as ET

@@ -20,8 +20,11 @@ TEST_CASE("built-in rules load and cover every declared finding id", "[unit]") {
       INFO("check " << c.id << " declares " << id << " but rules/findings.toml has no entry");
       CHECK(r.finding(id) != nullptr);
     }
+  // The content filters' findings come from the engine layer, declared by rules/content.toml.
+  for (const auto& e : r.content().engines) declared.insert(e.unavailable);
+  for (const auto& a : r.content().actions) declared.insert(a.finding);
   for (const auto& [id, text] : r.findings()) {
-    INFO("rules/findings.toml has " << id << " but no check declares it");
+    INFO("rules/findings.toml has " << id << " but no check (or content.toml) declares it");
     CHECK(declared.count(id) == 1);
     INFO(id << " needs a title, a detail and a source");
     CHECK(!text.title.empty());
@@ -76,6 +79,18 @@ TEST_CASE("rules loader errors name the file and line", "[unit]") {
       {"a URL limit of 0", "urls.toml",
        "shorteners=[\"bit.ly\"]\nunsubscribe_words=[\"unsubscribe\"]\n[limits]\nmax_hosts=0\nmax_ips=1\nmax_links=1\n"
        "link_concurrency=1\nshown=1\n", "[limits] max_hosts must be a number from 1 to 10000"},
+      {"content: top_symbols missing", "content.toml", "[[engine]]\nid=\"e\"\n", "content.toml:1: top-level \"top_symbols\""},
+      {"content: unknown finding", "content.toml",
+       "top_symbols=3\n[[engine]]\nid=\"e\"\nname=\"E\"\nsource=\"s\"\nunavailable=\"content.e.gone\"\n",
+       "content.toml:2: \"content.e.gone\" is not a finding in findings.toml"},
+      {"content: id without engine", "content.toml",
+       "top_symbols=3\n[[engine]]\nid=\"rspamd\"\nname=\"r\"\nsource=\"s\"\nunavailable=\"content.rspamd.unavailable\"\n"
+       "[[action]]\nid=\"rspamd:reject\"\nfinding=\"content.rspamd.reject\"\n[[symbol]]\nid=\"R_SPF_FAIL\"\nfinding=\"spf.fail\"\n", "\"R_SPF_FAIL\": an id is ENGINE:NAME"},
+      {"content: engine not declared", "content.toml",
+       "top_symbols=3\n[[engine]]\nid=\"rspamd\"\nname=\"r\"\nsource=\"s\"\nunavailable=\"content.rspamd.unavailable\"\n[[action]]\nid=\"amavis:X\"\nfinding=\"spf.fail\"\n", "no [[engine]] \"amavis\""},
+      {"content: star inside a name", "content.toml",
+       "top_symbols=3\n[[engine]]\nid=\"rspamd\"\nname=\"r\"\nsource=\"s\"\nunavailable=\"content.rspamd.unavailable\"\n"
+       "[[action]]\nid=\"rspamd:reject\"\nfinding=\"content.rspamd.reject\"\n[[symbol]]\nid=\"rspamd:DBL_*_SPAM\"\nfinding=\"uri.listed\"\n", "'*' may only end a name"},
   };
   for (const auto& row : rows) {
     auto copy = files;

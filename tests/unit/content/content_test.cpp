@@ -75,13 +75,13 @@ TEST_CASE("fix set is the fewest symbols that bring the score under the threshol
     bool enough;
   };
   const Row rows[] = {
-      {"already passing", 3, 5, {{"A", 3, ""}}, {}, true},
-      {"one big symbol", 16.2, 15, {{"A", 1, ""}, {"B", 9, ""}, {"C", 6.2, ""}}, {"B"}, true},
-      {"two needed, largest first", 20, 15, {{"A", 3, ""}, {"B", 4, ""}, {"C", 2, ""}, {"D", 11, ""}},
+      {"already passing", 3, 5, {{"A", 3, "", ""}}, {}, true},
+      {"one big symbol", 16.2, 15, {{"A", 1, "", ""}, {"B", 9, "", ""}, {"C", 6.2, "", ""}}, {"B"}, true},
+      {"two needed, largest first", 20, 15, {{"A", 3, "", ""}, {"B", 4, "", ""}, {"C", 2, "", ""}, {"D", 11, "", ""}},
        {"D"}, true},
-      {"exactly at threshold is not under", 10, 5, {{"A", 5, ""}, {"B", 5, ""}}, {"A", "B"}, true},
-      {"negative symbols never removed", 6, 5, {{"N", -2, ""}, {"P", 8, ""}}, {"P"}, true},
-      {"not enough positive weight", 10, 5, {{"A", 1, ""}}, {"A"}, false},
+      {"exactly at threshold is not under", 10, 5, {{"A", 5, "", ""}, {"B", 5, "", ""}}, {"A", "B"}, true},
+      {"negative symbols never removed", 6, 5, {{"N", -2, "", ""}, {"P", 8, "", ""}}, {"P"}, true},
+      {"not enough positive weight", 10, 5, {{"A", 1, "", ""}}, {"A"}, false},
   };
   for (const auto& r : rows) {
     INFO(r.label);
