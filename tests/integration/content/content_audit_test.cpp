@@ -102,8 +102,15 @@ TEST_CASE("check with --rspamd and --spamd: the engines' own scores, mapped find
        {{"DBL_SPAM", "uri.listed"}}, {{"URIBL_DBL_SPAM", "uri.listed"}}, ""},
       {"SPF fail (IP not in news.example.com's SPF)", message("", "Hello again.\r\n"), "192.0.2.99",
        {{"R_SPF_FAIL", "spf.fail"}}, {{"SPF_FAIL", "spf.fail"}}, ""},
-      {"many spammy features (GTUBE)", message("", std::string(kGtube) + "\r\n"), "192.0.2.10", {}, {},
-       "content.rspamd.reject"},
+      {"many spammy features", 
+       "From: WINNER <news@news.example.com>\r\nTo: customer@example.net\r\nSubject: FREE MONEY!!! ACT NOW!!!\r\n"
+       "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+       "<html><body><font size=7 color=red>CLICK HERE</font> to claim your FREE prize!!! 100% GUARANTEED, no risk."
+       " <a href=\"http://dbltest.com/claim\">http://www.paypal.com/</a> <a href=\"http://deals-fixture.com/\">"
+       "Unsubscribe</a> <img src=\"http://deals-fixture.com/p.gif\"></body></html>\r\n",
+       // rspamd scores the phishing link (PHISHING) but, measured, gives no DBL_SPAM for the listed href here.
+       "192.0.2.99", {{"R_SPF_FAIL", "spf.fail"}, {"PHISHING", "uri.display_mismatch"}}, {{"URIBL_DBL_SPAM", "uri.listed"}}, ""},
+      {"GTUBE", message("", std::string(kGtube) + "\r\n"), "192.0.2.10", {}, {}, "content.rspamd.reject"},
   };
   for (const auto& r : rows) {
     INFO(r.label);

@@ -54,10 +54,13 @@ TEST_CASE("content.toml maps each engine's symbols to finding ids: exact, then l
   };
   const Row rows[] = {
       {"rspamd SPF fail", "rspamd", "R_SPF_FAIL", "spf.fail"},
-      {"rspamd DBL listing by prefix", "rspamd", "DBL_SPAM", "uri.listed"},
-      {"rspamd DBL refusal outranks the DBL prefix", "rspamd", "DBL_BLOCKED_OPENRESOLVER", "uri.unusable"},
-      {"rspamd RBL refusal outranks the RBL prefix", "rspamd", "RBL_SPAMHAUS_BLOCKED", "dnsbl.unusable"},
-      {"rspamd Spamhaus RBL by prefix", "rspamd", "RBL_SPAMHAUS_PBL", "dnsbl.listed"},
+      {"rspamd DBL listing", "rspamd", "DBL_SPAM", "uri.listed"},
+      {"rspamd DBL refusal is not a listing", "rspamd", "DBL_BLOCKED_OPENRESOLVER", "uri.unusable"},
+      {"rspamd failed DBL lookup is not a listing", "rspamd", "DBL_FAIL", ""},
+      {"rspamd failed SEM URIBL lookup is not a listing", "rspamd", "SEM_URIBL_FRESH15_UNKNOWN_FAIL", ""},
+      {"rspamd RBL refusal", "rspamd", "RBL_SPAMHAUS_BLOCKED", "dnsbl.unusable"},
+      {"rspamd Spamhaus PBL", "rspamd", "RBL_SPAMHAUS_PBL", "dnsbl.listed"},
+      {"rspamd failed RBL lookup is not a listing", "rspamd", "RBL_SPAMHAUS_FAIL", ""},
       {"rspamd received-hop RBL is not the client's listing", "rspamd", "RECEIVED_SPAMHAUS_PBL", ""},
       {"rspamd symbol without a meaning for us", "rspamd", "MIME_GOOD", ""},
       {"SpamAssassin DBL", "spamassassin", "URIBL_DBL_SPAM", "uri.listed"},
