@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "engine/audit.hpp"
+#include "engine/batch.hpp"
 #include "commands.hpp"
 #include "dns/dns_stack.hpp"
 #include "util/names.hpp"
@@ -40,6 +41,7 @@ struct CheckOptions {
   int link_timeout_ms = 5000;
   std::string rspamd_url, rspamd_password, spamd;
   int content_timeout_ms = 30000;
+  std::size_t jobs = default_jobs();
   ParseLimits limits;
 };
 
@@ -183,8 +185,8 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     std::cerr << "\r\033[K" << count << " messages audited, " << failing << " failing, " << unreadable << " unreadable"
               << (final ? "\n" : "") << std::flush;
   };
-  read_inputs(o.messages, o.limits, [&](RawMessage&& raw) {
-    Report r = audit_message(std::move(raw), env, settings);
+  // Messages are audited on --jobs threads; reports come back here in input order.
+  audit_inputs(o.messages, env, settings, o.jobs, [&](Report&& r) {
     if (!r.error.empty()) {
       any_unreadable = true;
       ++unreadable;
@@ -261,6 +263,8 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--spamd", o->spamd, "ask SpamAssassin's spamd at HOST[:PORT] (default port 783) for its score");
   cmd->add_option("--content-timeout", o->content_timeout_ms, "--rspamd / --spamd timeout per message, milliseconds")
       ->check(CLI::Range(100, 600000))->capture_default_str();
+  cmd->add_option("--jobs", o->jobs, "messages audited at once (default: one per core); reports keep the input order")
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--max-size", o->limits.max_message_bytes, "largest message in bytes")->capture_default_str();
   cmd->add_option("--max-depth", o->limits.max_depth, "deepest MIME nesting examined")->capture_default_str();
   cmd->add_option("--max-parts", o->limits.max_parts, "most MIME parts examined")->capture_default_str();
