@@ -1,5 +1,6 @@
 // A Finding: one thing a check found, with the DNS evidence it rests on.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct Finding {
   std::string remedy;  // what to change
   std::vector<dns::Answer> evidence;  // the queries the finding rests on
   std::vector<std::string> references;
+  // Set after the checks, by the sending context's policy (mailaudit.toml [findings], --ignore) and --baseline.
+  bool ignored = false;                  // silenced: kept in the JSON, counted nowhere, shown nowhere else
+  std::optional<Severity> severity_was;  // the check's severity when the config changed it
+  std::string change;                    // with --baseline: "new", "unchanged" or "updated" (same id, other title)
 };
 
 }  // namespace mailaudit
