@@ -161,9 +161,9 @@ void apply_config(const Config& c, const std::string& stream, CLI::App& cmd) {
     CLI::Option* opt = cmd.get_option_no_throw("--" + s->key);
     if (!opt || s->key == "config" || s->key == "stream" || s->key == "help")
       throw ConfigError{c.path, s->line, "config.unknown_key", {{"key", s->key}}};
-    if (opt->count() > 0) continue;  // the command line wins
-    bool flag = opt->get_expected_max() == 0;
+    bool flag = opt->get_expected_max() == 0;  // checked even when the command line wins: the file is wrong
     if (flag != s->is_bool) throw ConfigError{c.path, s->line, "config.bad_value", {{"key", s->key}}};
+    if (opt->count() > 0) continue;  // the command line wins
     if (s->values.empty()) continue;  // flag = false: as if not given
     std::vector<std::string> values = s->values;
     if (is_path_option(s->key))
