@@ -23,6 +23,7 @@ struct Finding {
   bool ignored = false;                  // silenced: kept in the JSON, counted nowhere, shown nowhere else
   std::optional<Severity> severity_was;  // the check's severity when the config changed it
   std::string change;                    // with --baseline: "new", "unchanged" or "updated" (same id, other title)
+  std::size_t line = 0;                  // 1-based line in the message of the field or URL it is about; 0: none
 };
 
 }  // namespace mailaudit

@@ -67,9 +67,11 @@ json sarif_json(const std::vector<Report>& rs, const WriterOptions& o) {
     if (added) artifacts.push_back({{"location", {{"uri", uri_of(source)}}}});
     return it->second;
   };
-  auto location = [&](const Report& r) {
+  auto location = [&](const Report& r, std::size_t line = 0) {
     std::size_t a = artifact_for(r.message.source);
-    return json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", uri_of(r.message.source)}, {"index", a}}}}}}});
+    json physical = {{"artifactLocation", {{"uri", uri_of(r.message.source)}, {"index", a}}}};
+    if (line) physical["region"] = {{"startLine", line}};  // the header field or URL the finding is about
+    return json::array({{{"physicalLocation", physical}}});
   };
   for (const auto& r : rs) {
     if (!r.error.empty()) {
@@ -85,7 +87,7 @@ json sarif_json(const std::vector<Report>& rs, const WriterOptions& o) {
                   {"ruleIndex", ri},
                   {"level", level_of(f.severity)},
                   {"message", {{"text", message_text(f)}}},
-                  {"locations", location(r)}};
+                  {"locations", location(r, r.message.source.find('#') == std::string::npos ? f.line : 0)}};
       if (f.change == "new" || f.change == "unchanged" || f.change == "updated") res["baselineState"] = f.change;
       if (f.ignored) res["suppressions"] = json::array({{{"kind", "external"}, {"status", "accepted"}}});
       json props = {{"stage", std::string(to_string(f.stage))}, {"message_index", r.message.index}};

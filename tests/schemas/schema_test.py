@@ -140,6 +140,17 @@ def main():
         check(f"junit xsd: {label}", (v.returncode == 0) == want_valid,
               f"got xmllint exit {v.returncode}, want {'valid' if want_valid else 'invalid'}")
 
+    # Header and URL findings point at their line of the message file.
+    p = run(["check", "fixtures/messages/links.eml", "--format", "sarif", "--offline", "--zone", "fixtures/dns"])
+    lines = {}
+    for res in json.loads(p.stdout)["runs"][0]["results"]:
+        region = res["locations"][0]["physicalLocation"].get("region")
+        lines.setdefault(res["ruleId"], region and region["startLine"])
+    for label, rule, want in [("a shortener URL in the text part", "uri.shortener", 17),
+                              ("List-Unsubscribe", "unsubscribe.not_signed", 8),
+                              ("a finding about no field or URL", "dkim.none", None)]:
+        check(f"sarif region: {label}", lines.get(rule, "absent") == want, f"got {rule} at {lines.get(rule, 'absent')}, want {want}")
+
     # Baseline pair: the December campaign against the November report.
     followup = MESSAGES / "marketing" / "followup.eml"
     p = run(["check", str(followup.relative_to(ROOT)), "--format", "sarif"] + fixture_args(followup))

@@ -3,6 +3,8 @@
 
 #include "engine/baseline.hpp"
 #include "engine/finding_policy.hpp"
+#include "engine/locate.hpp"
+#include "rules/rules.hpp"
 
 using namespace mailaudit;
 
@@ -145,5 +147,51 @@ TEST_CASE("previous_for: by source and index, else the only report", "[unit]") {
     const PreviousReport* got = previous_for(r, row.prev);
     INFO(row.label << ": got " << (got ? got->source : "none") << ", want " << row.want);
     CHECK((got ? got->source : std::string()) == row.want);
+  }
+}
+
+TEST_CASE("locate_findings: the line of the field or URL a finding is about", "[unit]") {
+  static const rules::Rules rules = rules::Rules::builtin();
+  const std::string raw =
+      "Received: by mx.example\r\n"
+      "From: News <news@example.com>\r\n"
+      "Subject: hi\r\n"
+      "Date: 27/11/2026\r\n"
+      "\r\n"
+      "Hello\r\n"
+      "See https://bit.ly/abc now\r\n";
+  Message msg = parse_message(raw, "t.eml", 0);
+  urls::Url u;
+  u.raw = "https://bit.ly/abc";
+  u.url = "https://bit.ly/abc";
+  u.host = "bit.ly";
+  u.source = "text";
+  struct Row {
+    const char* label;
+    const char* id;
+    const char* detail;
+    std::size_t want;
+  };
+  const Row rows[] = {
+      {"a From finding points at From", "from.nxdomain", "", 2},
+      {"a Date finding points at Date", "headers.date_invalid", "", 4},
+      {"a URL finding at the URL it names", "uri.shortener", "https://bit.ly/abc in part 1", 7},
+      {"a URL finding naming no URL of the message", "uri.shortener", "https://other.example/", 0},
+      {"a field the message lacks", "dkim.fail", "", 0},
+      {"a finding without a field", "headers.mime_version_missing", "", 0},
+  };
+  for (const auto& row : rows) {
+    std::vector<Finding> fs{finding(row.id, Severity::warning, "")};
+    fs[0].detail = row.detail;
+    locate_findings(fs, msg, {u}, rules);
+    INFO(row.label << ": got line " << fs[0].line << ", want " << row.want);
+    CHECK(fs[0].line == row.want);
+  }
+  struct LineRow {
+    std::size_t offset, want;
+  };
+  for (const auto& row : {LineRow{0, 1}, LineRow{25, 2}, LineRow{raw.size() + 10, 8}}) {
+    INFO("offset " << row.offset << ": got line " << line_at(raw, row.offset) << ", want " << row.want);
+    CHECK(line_at(raw, row.offset) == row.want);
   }
 }
