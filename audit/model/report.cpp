@@ -14,6 +14,7 @@ Summary summarise(const Report& r) {
   for (Severity sv : all_severities) s.counts[sv] = 0;
   std::optional<Stage> first_error, first_warning;
   for (const auto& f : r.findings) {
+    if (f.ignored) continue;
     ++s.counts[f.severity];
     auto earliest = [&](std::optional<Stage>& slot) {
       if (!slot || f.stage < *slot) slot = f.stage;
@@ -41,7 +42,7 @@ BatchSummary summarise_batch(const std::vector<Report>& rs) {
     if (!r.error.empty()) ++b.unreadable;
     std::map<std::string, bool> seen;  // a message counts once per id
     for (const auto& f : r.findings) {
-      if (f.severity == Severity::pass || seen[f.id]) continue;
+      if (f.severity == Severity::pass || f.ignored || seen[f.id]) continue;
       seen[f.id] = true;
       auto [it, inserted] = b.by_id.try_emplace(f.id, BatchSummary::IdCount{f.stage, f.severity, 0});
       if (f.severity < it->second.severity) it->second.severity = f.severity;

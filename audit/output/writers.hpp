@@ -10,6 +10,14 @@
 
 namespace mailaudit {
 
+// The mailaudit.toml that applied to a run, and what it changed (the JSON report's "config").
+struct ConfigUsed {
+  std::string file;    // "" when only --ignore applied
+  std::string stream;  // "" without --stream
+  std::vector<std::string> ignore;                          // ids and "check.*" patterns
+  std::vector<std::pair<std::string, std::string>> severity;  // id -> severity
+};
+
 struct WriterOptions {
   bool colour = false;            // ANSI colour (terminal only)
   std::string generated_at;       // RFC 3339 UTC, set once per run
@@ -17,6 +25,7 @@ struct WriterOptions {
   std::vector<std::pair<std::string, Stage>> checks;  // every check id and stage, in registry order (junit)
   std::optional<Severity> fail_threshold = Severity::error;  // --fail-on; nullopt for "never"
   std::optional<Stage> first_stage;  // text: show this stage first (bounce --audit), else SMTP order
+  std::optional<ConfigUsed> config;  // json, sarif: the config file and --ignore that applied
 };
 
 // DESIGN.md "JSON report": schema mailaudit-report/1.
@@ -42,6 +51,10 @@ std::string batch_summary_text(const std::vector<Report>& rs, const WriterOption
 // JUnit XML for CI systems: a test suite per message, a test case per check, a <failure> per finding at or
 // above the fail threshold, <skipped> for checks that did not run, <error> for an unreadable message.
 std::string junit_xml(const std::vector<Report>& rs, const WriterOptions& o);
+
+// SARIF 2.1.0 for code-scanning views (DESIGN.md "SARIF"): one run, a rule per finding id emitted, a result per
+// non-pass finding (ignored ones carry a suppression), with baselineState when the reports were compared.
+nlohmann::ordered_json sarif_json(const std::vector<Report>& rs, const WriterOptions& o);
 
 // Markdown for a postmaster ticket: the message's identity, the sending context, the verdict, every
 // blocklist answer, the findings with their evidence, and the full DNS query log.
