@@ -15,6 +15,7 @@
 #include "setup.hpp"
 #include "registry.hpp"
 #include "output/writers.hpp"
+#include "receivers/predict.hpp"
 #include "rules/bounce_rules.hpp"
 #include "rules/rules.hpp"
 
@@ -39,11 +40,14 @@ struct CheckOptions {
   std::string user_agent;
   int link_timeout_ms = 5000;
   ParseLimits limits;
+  std::vector<std::string> receivers;  // --receiver ID|all|auto; none given: auto
 };
 
 bool fails(const Report& r, const std::string& fail_on) {
   if (!r.error.empty()) return true;
   if (fail_on == "never") return false;
+  for (const auto& v : r.receivers)  // a reject (or defer) at a selected receiver is an error
+    if (v.outcome == Outcome::reject || v.outcome == Outcome::defer) return true;
   Severity threshold = fail_on == "warning" ? Severity::warning : Severity::error;
   for (const auto& f : r.findings)
     if (f.severity <= threshold) return true;
@@ -70,6 +74,16 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     rules = std::make_unique<rules::Rules>(load_rules(o.rules_dir));
   } catch (const rules::RulesError& e) {
     std::cerr << "mailaudit: rules: " << e.what() << "\n";
+    return 2;
+  }
+
+  std::vector<receivers::Profile> profiles;
+  std::vector<std::string> receiver_specs = o.receivers.empty() ? std::vector<std::string>{"auto"} : o.receivers;
+  try {
+    profiles = receivers::load_profiles(o.rules_dir);
+    receivers::select_profiles(receiver_specs, profiles, Report{});  // unknown ids fail here, before any work
+  } catch (const receivers::ProfileError& e) {
+    std::cerr << "mailaudit: " << e.what() << "\n";
     return 2;
   }
 
@@ -127,6 +141,7 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
   wo.generated_at = utc_now();
   wo.version = MAILAUDIT_VERSION;
   for (const auto& c : checks::registry()) wo.checks.emplace_back(std::string(c.id), c.stage);
+  wo.words = rules->words();
   if (o.fail_on == "never") wo.fail_threshold = std::nullopt;
   else wo.fail_threshold = o.fail_on == "warning" ? Severity::warning : Severity::error;
 
@@ -146,6 +161,8 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
   };
   read_inputs(o.messages, o.limits, [&](RawMessage&& raw) {
     Report r = audit_message(std::move(raw), env, settings);
+    if (r.error.empty())
+      for (const auto* p : receivers::select_profiles(receiver_specs, profiles, r)) r.receivers.push_back(receivers::predict(*p, r));
     if (!r.error.empty()) {
       any_unreadable = true;
       ++unreadable;
@@ -210,6 +227,9 @@ std::function<int()> add_check_command(CLI::App& app) {
       ->check(CLI::Range(1, 10))->capture_default_str();
   cmd->add_option("--rules", o->rules_dir, "folder of rules files laid over the built-in ones (same id replaces, enabled = false removes)");
   cmd->add_option("--blocklist-key", o->blocklist_keys, "key of a key-based blocklist, ID=KEY (the ids are in rules/blocklists.toml)");
+  cmd->add_option("--receiver", o->receivers,
+                  "receiver profile to predict (repeatable): an id from `mailaudit receivers`, all, or auto (default: the "
+                  "receivers of the --rcpt domains)");
   cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never")
       ->check(CLI::IsMember({"error", "warning", "never"}));
   cmd->add_flag("--follow-links", o->follow_links, "follow redirect chains of links (HTTP requests)");

@@ -10,5 +10,6 @@ std::function<int()> add_check_command(CLI::App& app);
 std::function<int()> add_checks_command(CLI::App& app);
 std::function<int()> add_urls_command(CLI::App& app);
 std::function<int()> add_bounce_command(CLI::App& app);
+std::function<int()> add_receivers_command(CLI::App& app);
 
 }  // namespace mailaudit::cli

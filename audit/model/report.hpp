@@ -9,6 +9,7 @@
 #include "model/answer.hpp"
 #include "model/envelope.hpp"
 #include "model/finding.hpp"
+#include "model/receiver.hpp"
 #include "model/url.hpp"
 
 namespace mailaudit {
@@ -38,6 +39,7 @@ struct Report {
   DnsInfo dns;
   std::vector<std::string> not_run;  // "rdns: needs --ip" ...
   std::string error;                 // set when the message could not be audited at all
+  std::vector<ReceiverVerdict> receivers;  // the selected receiver profiles' verdicts (check --receiver)
 };
 
 enum class Verdict { pass, warn, fail };

@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""A real Postfix against the Postfix receiver profiles (rules/receivers/postfix-*.toml).
+
+For each profile with [server] kind = "postfix", start Debian's Postfix with a private config directory and
+queue, on 127.0.0.1, with the profile's configuration lines in main.cf, and with NSD serving
+fixtures/receivers/dns as its only resolver. The test runs in its own network and mount namespace
+(unshare -mn; it re-executes itself there) so that NSD can take port 53 on a loopback of its own and a
+private /etc/resolv.conf and /etc/hosts can be bind-mounted for Postfix's resolver. Every scenario connects
+from its own 127.0.0.X with its HELO and MAIL FROM, and the real reply and the stage it came at are compared
+with `mailaudit check --receiver PROFILE` on the same context and the same zones. Prints a table; exit 0
+when every prediction holds, 1 otherwise, 77 (skipped) when postfix, nsd or namespaces are not available.
+
+  tests/integration/receivers_postfix.py build/mailaudit
+"""
+import json
+import os
+import pathlib
+import re
+import shutil
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+ZONES = ROOT / "fixtures" / "receivers" / "dns"
+MESSAGE = ROOT / "fixtures" / "receivers" / "lab-message.eml"
+RCPT = "user@rx.lab.example.com"
+PORT = 2525
+SKIP = 77
+
+# label, client IP, HELO (None: no HELO at all), MAIL FROM
+SCENARIOS = [
+    ("pass", "127.0.0.10", "mail10.lab.example.com", "news@news.lab.example.com"),
+    ("no PTR", "127.0.0.11", "mail10.lab.example.com", "news@news.lab.example.com"),
+    ("PTR not confirmed", "127.0.0.12", "mail10.lab.example.com", "news@news.lab.example.com"),
+    ("IP on zen", "127.0.0.2", "mail2.lab.example.com", "news@news.lab.example.com"),
+    ("no HELO", "127.0.0.10", None, "news@news.lab.example.com"),
+    ("HELO not FQDN", "127.0.0.10", "mailer", "news@news.lab.example.com"),
+    ("HELO invalid", "127.0.0.10", "mail!x.lab.example.com", "news@news.lab.example.com"),
+    ("HELO bare IP", "127.0.0.10", "127.0.0.10", "news@news.lab.example.com"),
+    ("HELO not found", "127.0.0.10", "nohost.lab.example.com", "news@news.lab.example.com"),
+    ("HELO with MX only", "127.0.0.10", "mxhelo.lab.example.com", "news@news.lab.example.com"),
+    ("sender domain missing", "127.0.0.10", "mail10.lab.example.com", "news@gone.lab.example.com"),
+    ("sender null MX", "127.0.0.10", "mail10.lab.example.com", "news@nullmx.lab.example.com"),
+    ("sender on DBL", "127.0.0.10", "mail10.lab.example.com", "news@bad.lab.example.com"),
+    ("sender not FQDN", "127.0.0.10", "mail10.lab.example.com", "news@localhost"),
+    ("no PTR and bad HELO: client first", "127.0.0.11", "mailer", "news@gone.lab.example.com"),
+]
+
+MASTER_CF = """\
+{port}    inet  n       -       n       -       -       smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+"""
+
+
+def skip(why):
+    print(f"receivers_postfix: SKIP: {why}")
+    sys.exit(SKIP)
+
+
+def in_namespace(argv):
+    """Re-execute under unshare -mn unless already there; set up loopback, resolv.conf and hosts."""
+    if os.environ.get("MAILAUDIT_LAB_NS") != "1":
+        if os.geteuid() != 0:
+            skip("needs root for a private network and mount namespace (unshare -mn)")
+        if not shutil.which("unshare"):
+            skip("unshare (util-linux) not found")
+        env = dict(os.environ, MAILAUDIT_LAB_NS="1")
+        proc = subprocess.run(["unshare", "-mn", "--", sys.executable] + argv, env=env)
+        sys.exit(proc.returncode)
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+
+
+def bind_file(text, target, tmp):
+    src = tmp / pathlib.Path(target).name
+    src.write_text(text)
+    subprocess.run(["mount", "--bind", str(src), target], check=True)
+
+
+def start_nsd(tmp):
+    d = tmp / "nsd"
+    d.mkdir()
+    conf = ["server:", "  ip-address: 127.0.0.1", "  port: 53", "  do-ip6: no", "  server-count: 1",
+            '  username: ""', '  chroot: ""', '  database: ""', "  rrl-ratelimit: 0", "  rrl-whitelist-ratelimit: 0",
+            f'  zonesdir: "{ZONES}"', f'  pidfile: "{d}/nsd.pid"', f'  xfrdfile: "{d}/xfrd.state"',
+            f'  zonelistfile: "{d}/zone.list"', f'  xfrdir: "{d}"', f'  logfile: "{d}/nsd.log"',
+            "remote-control:", "  control-enable: no"]
+    for z in sorted(ZONES.glob("*.zone")):
+        conf += ["zone:", f'  name: "{z.stem}"', f'  zonefile: "{z.name}"']
+    (d / "nsd.conf").write_text("\n".join(conf) + "\n")
+    proc = subprocess.Popen(["/usr/sbin/nsd", "-d", "-c", str(d / "nsd.conf")])
+    for _ in range(50):
+        try:
+            socket.getaddrinfo("mx.lab.example.com", None, socket.AF_INET)
+            return proc
+        except socket.gaierror:
+            time.sleep(0.2)
+    proc.terminate()
+    sys.exit("receivers_postfix: nsd did not answer: " + (d / "nsd.log").read_text(errors="replace"))
+
+
+def start_postfix(tmp, profile):
+    d = tmp / ("postfix-" + profile["id"])
+    conf, queue, data = d / "etc", d / "spool", d / "lib"
+    for p in (conf, queue, data):
+        p.mkdir(parents=True)
+    shutil.chown(data, "postfix")
+    main = [
+        "compatibility_level = 3.6",
+        f"queue_directory = {queue}",
+        f"data_directory = {data}",
+        f"maillog_file = {d}/maillog",
+        f"maillog_file_prefixes = {d}",
+        "myhostname = mx.lab.example.com",
+        "mydestination = rx.lab.example.com",
+        "inet_interfaces = 127.0.0.1",
+        "inet_protocols = ipv4",
+        "mynetworks = 127.0.0.1/32",
+        "local_recipient_maps =",
+        "alias_maps =",
+        "alias_database =",
+        "local_transport = discard",
+        "default_transport = discard",
+        "smtpd_banner = $myhostname ESMTP",
+        "biff = no",
+        "append_dot_mydomain = no",
+    ] + profile["server"]["config"]
+    (conf / "main.cf").write_text("\n".join(main) + "\n")
+    (conf / "master.cf").write_text(MASTER_CF.format(port=PORT))
+    out = subprocess.run(["postfix", "-c", str(conf), "start"], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"receivers_postfix: postfix -c {conf} start failed: {out.stdout}{out.stderr}")
+    for _ in range(50):
+        try:
+            with socket.create_connection(("127.0.0.1", PORT), timeout=1) as s:
+                if s.recv(100).startswith(b"220"):
+                    return conf
+        except OSError:
+            pass
+        time.sleep(0.2)
+    sys.exit(f"receivers_postfix: postfix did not greet on 127.0.0.1:{PORT}: " +
+             ((d / "maillog").read_text(errors="replace") if (d / "maillog").exists() else ""))
+
+
+def stop_postfix(conf):
+    subprocess.run(["postfix", "-c", str(conf), "stop"], capture_output=True)
+    time.sleep(0.5)
+
+
+def split_reply(code, msg):
+    text = msg.decode(errors="replace").replace("\n", " ")
+    m = re.match(r"([245]\.\d{1,3}\.\d{1,3}) (.*)", text)
+    return {"code": code, "status": m.group(1) if m else "", "text": m.group(2) if m else text}
+
+
+def send(ip, helo, mail_from):
+    """The real session: (outcome, stage, reply or None)."""
+    s = smtplib.SMTP(source_address=(ip, 0), timeout=20)
+    code, msg = s.connect("127.0.0.1", PORT)
+    steps = []
+    if helo is not None:
+        steps.append(("helo", lambda: s.ehlo(helo)))
+    steps += [("mail", lambda: s.docmd(f"MAIL FROM:<{mail_from}>")),
+              ("rcpt", lambda: s.docmd(f"RCPT TO:<{RCPT}>")),
+              ("data", lambda: s.docmd("DATA"))]
+    try:
+        if code >= 400:
+            return ("defer" if code < 500 else "reject", "connect", split_reply(code, msg))
+        for stage, step in steps:
+            code, msg = step()
+            if code >= 400:
+                return ("defer" if code < 500 else "reject", stage, split_reply(code, msg))
+        body = MESSAGE.read_bytes()
+        s.send(body + b".\r\n")
+        code, msg = s.getreply()
+        if code >= 400:
+            return ("defer" if code < 500 else "reject", "end_of_data", split_reply(code, msg))
+        return ("accept", None, None)
+    finally:
+        try:
+            s.quit()
+        except (smtplib.SMTPException, OSError):
+            s.close()
+
+
+def predict(binary, profile_id, ip, helo, mail_from):
+    cmd = [binary, "check", str(MESSAGE), "--format", "json", "--offline", "--zone", str(ZONES),
+           "--ip", ip, "--helo", "" if helo is None else helo, "--mail-from", mail_from, "--rcpt", RCPT,
+           "--receiver", profile_id]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode not in (0, 1, 3):
+        sys.exit(f"receivers_postfix: {' '.join(cmd)} exited {proc.returncode}: {proc.stderr}")
+    v = json.loads(proc.stdout)["receivers"][0]
+    because = ",".join(c["id"] for c in v["because"])
+    return (v["outcome"], v["stage"], v["reply"]), because
+
+
+def cell(outcome, stage, reply):
+    if outcome == "accept":
+        return "accept"
+    return f"{outcome} at {stage}: {reply['code']} {reply['status']}".rstrip()
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: receivers_postfix.py MAILAUDIT_BINARY")
+    binary = str(pathlib.Path(sys.argv[1]).resolve())
+    for need in ("postfix", "/usr/sbin/nsd"):
+        if not shutil.which(need):
+            skip(f"{need} not found (Debian packages postfix and nsd; scripts/setup installs them)")
+    in_namespace([str(pathlib.Path(__file__).resolve())] + sys.argv[1:])
+    out = subprocess.run([binary, "receivers", "--format", "json"], capture_output=True, text=True, check=True)
+    profiles = [p for p in json.loads(out.stdout)["receivers"] if p.get("server", {}).get("kind") == "postfix"]
+    if not profiles:
+        sys.exit("receivers_postfix: no profile with [server] kind = \"postfix\"")
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="mailaudit-postfix-"))
+    os.chmod(tmp, 0o755)
+    nsd = None
+    rows, failed = [], 0
+    try:
+        bind_file("nameserver 127.0.0.1\noptions timeout:2 attempts:2\n", "/etc/resolv.conf", tmp)
+        bind_file("127.0.0.1 localhost\n", "/etc/hosts", tmp)
+        nsd = start_nsd(tmp)
+        for profile in profiles:
+            conf = start_postfix(tmp, profile)
+            try:
+                for label, ip, helo, mail_from in SCENARIOS:
+                    real = send(ip, helo, mail_from)
+                    want, because = predict(binary, profile["id"], ip, helo, mail_from)
+                    same = real[0] == want[0] and real[1] == want[1]
+                    if same and real[2] is not None:
+                        same = (real[2]["code"] == want[2]["code"] and real[2]["status"] == want[2]["status"]
+                                and real[2]["text"].startswith(want[2]["text"]))
+                    failed += not same
+                    rows.append((profile["id"], label, cell(*real), cell(*want), because or "-", "yes" if same else "NO",
+                                 "" if same or real[2] is None else f"real: {real[2]['text']}"
+                                 + ("" if want[2] is None else f" / predicted: {want[2]['text']}")))
+            finally:
+                stop_postfix(conf)
+    finally:
+        if nsd:
+            nsd.terminate()
+            nsd.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    head = ("profile", "scenario", "real Postfix", "predicted", "because", "same")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(r[:6], widths)) + " |" + (f"  {r[6]}" if r[6] else ""))
+    print(f"receivers_postfix: {len(rows) - failed} of {len(rows)} predictions hold")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
