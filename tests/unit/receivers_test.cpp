@@ -181,6 +181,8 @@ TEST_CASE("receivers: outcome, answering stage, reply and causes per profile", "
        Outcome::accept, std::nullopt, 0, "", ""},
       {"a pass is no cause", "postfix-strict", {finding("rdns.missing", Stage::connect, Severity::pass)},
        Outcome::accept, std::nullopt, 0, "", ""},
+      {"a bare IP as HELO is not fully qualified to Postfix", "postfix-strict", {finding("helo.bare_ip", Stage::helo)},
+       Outcome::reject, Stage::rcpt, 504, "5.5.2", "helo.bare_ip@helo"},
       {"no HELO: refused at MAIL FROM", "postfix-strict", {finding("helo.missing", Stage::helo)},
        Outcome::reject, Stage::mail, 503, "5.5.1", "helo.missing@helo"},
       {"AOL: From domain without address", "yahoo-aol", {finding("from.no_address", Stage::end_of_data, Severity::warning)},
