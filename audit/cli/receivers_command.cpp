@@ -42,7 +42,10 @@ nlohmann::ordered_json profile_json(const receivers::Profile& p) {
   nlohmann::ordered_json j = {{"id", p.id}, {"name", p.name}, {"models", p.models}, {"source", p.source},
                               {"file", p.file}, {"references", p.references}, {"mx", p.mx}, {"domains", p.domains},
                               {"answers", answers}};
-  if (!p.server_kind.empty()) j["server"] = {{"kind", p.server_kind}, {"config", p.server_config}};
+  if (!p.server_kind.empty()) {
+    j["server"] = {{"kind", p.server_kind}, {"config", p.server_config}};
+    if (!p.server_master.empty()) j["server"]["master"] = p.server_master;
+  }
   j["rules"] = rules;
   return j;
 }
@@ -87,6 +90,7 @@ std::function<int()> add_receivers_command(CLI::App& app) {
       if (!p.server_config.empty()) {
         s += "    " + w("list_config") + " (" + p.server_kind + "):\n";
         for (const auto& line : p.server_config) s += "      " + line + "\n";
+        for (const auto& line : p.server_master) s += "      " + line + "\n";
       }
       if (!p.rules.empty()) s += "    " + w("list_rules") + ":\n";
       for (const auto& r : p.rules) {

@@ -155,6 +155,7 @@ Profile parse_profile(const std::string& text, const std::string& file) {
     if (!t) fail(file, *n, "[server] must be a table");
     p.server_kind = require_string(file, *t, "kind");
     p.server_config = string_list(file, *t, "config");
+    p.server_master = string_list(file, *t, "master");
   }
   if (const toml::node* n = root.get("rule")) {
     const toml::array* a = n->as_array();

@@ -39,6 +39,7 @@ struct Profile {
   std::map<Stage, Stage> answers;        // delay semantics: a cause evaluated at key is answered at value
   std::string server_kind;               // [server] kind: "postfix", ... ("" for providers)
   std::vector<std::string> server_config;  // [server] config: the configuration a real server runs with
+  std::vector<std::string> server_master;  // [server] master: its service lines (Postfix master.cf), if not stock
   std::vector<Rule> rules;               // in evaluation order within a stage
 };
 

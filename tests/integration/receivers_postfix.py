@@ -37,6 +37,7 @@ SCENARIOS = [
     ("no PTR", "127.0.0.11", "mail10.lab.example.com", "news@news.lab.example.com"),
     ("PTR not confirmed", "127.0.0.12", "mail10.lab.example.com", "news@news.lab.example.com"),
     ("IP on zen", "127.0.0.2", "mail2.lab.example.com", "news@news.lab.example.com"),
+    ("zen error code, no filter", "127.0.0.3", "mail3.lab.example.com", "news@news.lab.example.com"),
     ("no HELO", "127.0.0.10", None, "news@news.lab.example.com"),
     ("HELO not FQDN", "127.0.0.10", "mailer", "news@news.lab.example.com"),
     ("HELO invalid", "127.0.0.10", "mail!x.lab.example.com", "news@news.lab.example.com"),
@@ -50,8 +51,10 @@ SCENARIOS = [
     ("no PTR and bad HELO: client first", "127.0.0.11", "mailer", "news@gone.lab.example.com"),
 ]
 
+# master.cf: the profile's [server] master lines (service "smtp" inet becomes the test port), else a plain
+# smtpd; then the services every Postfix needs.
+SMTPD_INET = ["smtp      inet  n       -       n       -       -       smtpd"]
 MASTER_CF = """\
-{port}    inet  n       -       n       -       -       smtpd
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -146,7 +149,8 @@ def start_postfix(tmp, profile):
         "append_dot_mydomain = no",
     ] + profile["server"]["config"]
     (conf / "main.cf").write_text("\n".join(main) + "\n")
-    (conf / "master.cf").write_text(MASTER_CF.format(port=PORT))
+    inet = [re.sub(r"^smtp(\s+inet)", str(PORT) + r"\1", line) for line in profile["server"].get("master", SMTPD_INET)]
+    (conf / "master.cf").write_text("\n".join(inet) + "\n" + MASTER_CF)
     out = subprocess.run(["postfix", "-c", str(conf), "start"], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"receivers_postfix: postfix -c {conf} start failed: {out.stdout}{out.stderr}")

@@ -73,7 +73,7 @@ TEST_CASE("receivers: every rules/receivers/*.toml is embedded, so a new file is
                        << test::join({on_disk.begin(), on_disk.end()}));
   CHECK(embedded == on_disk);
   CHECK(profiles().size() == on_disk.size());
-  for (const char* id : {"postfix-default", "postfix-strict", "yahoo-aol", "gmail", "microsoft-consumer"}) {
+  for (const char* id : {"postfix-default", "postfix-strict", "postscreen", "yahoo-aol", "gmail", "microsoft-consumer"}) {
     INFO("want a profile " << id);
     CHECK(receivers::find_profile(profiles(), id) != nullptr);
   }
@@ -185,6 +185,10 @@ TEST_CASE("receivers: outcome, answering stage, reply and causes per profile", "
        Outcome::reject, Stage::rcpt, 504, "5.5.2", "helo.bare_ip@helo"},
       {"no HELO: refused at MAIL FROM", "postfix-strict", {finding("helo.missing", Stage::helo)},
        Outcome::reject, Stage::mail, 503, "5.5.1", "helo.missing@helo"},
+      {"postscreen: zen at RCPT TO (enforce)", "postscreen", {listed("dnsbl.listed", Stage::connect, "zen.spamhaus.org")},
+       Outcome::reject, Stage::rcpt, 550, "5.7.1", "dnsbl.listed@connect"},
+      {"postscreen: HELO is smtpd's business", "postscreen", {finding("helo.not_fqdn", Stage::helo)},
+       Outcome::accept, std::nullopt, 0, "", ""},
       {"AOL: From domain without address", "yahoo-aol", {finding("from.no_address", Stage::end_of_data, Severity::warning)},
        Outcome::reject, Stage::end_of_data, 521, "5.2.1", "from.no_address@end_of_data"},
       {"stock Postfix accepts the AOL case", "postfix-default", {finding("from.no_address", Stage::end_of_data, Severity::warning)},
