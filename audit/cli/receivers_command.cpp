@@ -97,6 +97,11 @@ std::function<int()> add_receivers_command(CLI::App& app) {
         std::string ids;
         for (const auto& f : r.findings) ids += (ids.empty() ? "" : " ") + f;
         s += "      " + std::string(action_name(r.action)) + " " + ids;
+        for (const auto& group : r.also) {
+          std::string g;
+          for (const auto& f : group) g += (g.empty() ? "" : " ") + f;
+          s += " + (" + g + ")";
+        }
         if (!r.zone.empty()) s += " [" + r.zone + "]";
         if (r.reply.code) s += ": " + std::to_string(r.reply.code) + (r.reply.status.empty() ? "" : " " + r.reply.status);
         if (!r.via.empty()) s += " (" + r.via + ")";

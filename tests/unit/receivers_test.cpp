@@ -8,11 +8,13 @@
 #include <set>
 #include <unistd.h>
 
+#include "bounce/bounce.hpp"
 #include "receivers/predict.hpp"
 #include "receivers/profile.hpp"
 #include "rules/embedded.hpp"
 #include "rules/rules.hpp"
 #include "test_support.hpp"
+#include "util/text.hpp"
 
 using namespace mailaudit;
 namespace fs = std::filesystem;
@@ -269,4 +271,57 @@ TEST_CASE("receivers: --receiver auto, all and ids", "[unit]") {
   Report r;
   CHECK(receivers::select_profiles({"all"}, profiles(), r).size() == profiles().size());
   CHECK_THROWS_AS(receivers::select_profiles({"nope"}, profiles(), r), receivers::ProfileError);
+}
+
+namespace {
+std::string_view command_of(Stage s) {
+  switch (s) {
+    case Stage::connect: return "";
+    case Stage::helo: return "EHLO";
+    case Stage::mail: return "MAIL FROM";
+    case Stage::rcpt: return "RCPT TO";
+    case Stage::data: return "DATA";
+    case Stage::end_of_data: return "end of DATA";
+  }
+  return "";
+}
+}  // namespace
+
+// The other direction: each reply a profile predicts, as a sending Postfix would report it, read by the
+// bounce reader: the code and status must come back, and where a bounce signature (rules/bounces.toml)
+// matches, it must point at one of the findings the profile's rule names.
+TEST_CASE("receivers: every predicted reply reads back through the bounce reader", "[unit]") {
+  rules::Rules r = rules::Rules::builtin();
+  int read = 0;
+  for (const auto& p : profiles())
+    for (const auto& rule : p.rules) {
+      if (!rule.reply.code) continue;
+      Stage at = rule.answers_at.value_or(rule.stage.value_or(Stage::end_of_data));
+      std::string reply = std::to_string(rule.reply.code) + (rule.reply.status.empty() ? "" : " " + rule.reply.status) +
+                          " " + text::fill(rule.reply.text, {{"ip", "192.0.2.10"}, {"helo", "mail.example.com"},
+                                                             {"mail_from", "bounce@example.com"}, {"sender_domain", "example.com"},
+                                                             {"rcpt", "user@example.net"}, {"rcpt_domain", "example.net"},
+                                                             {"from_domain", "example.com"}, {"zone", rule.zone}});
+      std::string pasted = "<user@example.net>: host mx.example.net[198.51.100.25] " +
+                           (at == Stage::connect ? "refused to talk to me: " + reply
+                                                 : "said: " + reply + " (in reply to " + std::string(command_of(at)) + " command)");
+      bounce::Bounce b = bounce::diagnose_text(pasted, "row", r);
+      INFO(p.id << " " << rule.findings.front() << ": pasted \"" << pasted << "\"");
+      REQUIRE(b.recipients.size() == 1);
+      const auto& rc = b.recipients.front();
+      INFO("got code " << rc.reply_code << " status " << rc.status << ", want " << rule.reply.code << " " << rule.reply.status);
+      CHECK(rc.reply_code == rule.reply.code);
+      if (!rule.reply.status.empty()) CHECK(rc.status == rule.reply.status);
+      if (rc.signature && !rc.signature->look_at.empty()) {
+        bool shared = false;
+        for (const auto& id : rc.signature->look_at)
+          for (const auto& pat : rule.findings)
+            shared = shared || id == pat || (pat.ends_with(".*") && id.starts_with(pat.substr(0, pat.size() - 1)));
+        INFO("signature " << rc.signature->id << " looks at " << test::join(rc.signature->look_at) << ", the rule names "
+                          << test::join(rule.findings));
+        CHECK(shared);
+      }
+      ++read;
+    }
+  CHECK(read > 30);
 }
