@@ -32,6 +32,7 @@ nlohmann::ordered_json profile_json(const receivers::Profile& p) {
     nlohmann::ordered_json j = {{"findings", r.findings}, {"action", action_name(r.action)}};
     if (!r.also.empty()) j["also"] = r.also;
     if (!r.zone.empty()) j["zone"] = r.zone;
+    if (r.except_same_net) j["except_same_net"] = r.except_same_net;
     if (r.stage) j["stage"] = to_string(*r.stage);
     if (r.answers_at) j["answers_at"] = to_string(*r.answers_at);
     if (r.reply.code) j["reply"] = {{"code", r.reply.code}, {"status", r.reply.status}, {"text", r.reply.text}};
@@ -45,6 +46,11 @@ nlohmann::ordered_json profile_json(const receivers::Profile& p) {
   if (!p.server_kind.empty()) {
     j["server"] = {{"kind", p.server_kind}, {"config", p.server_config}};
     if (!p.server_master.empty()) j["server"]["master"] = p.server_master;
+    if (!p.server_files.empty()) {
+      nlohmann::ordered_json files = nlohmann::ordered_json::object();
+      for (const auto& [name, contents] : p.server_files) files[name] = contents;
+      j["server"]["files"] = files;
+    }
   }
   j["rules"] = rules;
   return j;

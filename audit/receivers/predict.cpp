@@ -27,9 +27,29 @@ bool answered_by_zone(const Finding& f, const std::string& zone) {
   });
 }
 
-const Finding* first_match(const std::vector<std::string>& patterns, const Report& r, const std::string& zone = "") {
+// True when `f`'s evidence holds an A record within the client's IPv4 network of `bits` bits.
+bool forward_in_client_net(const Finding& f, const Envelope& e, unsigned bits) {
+  auto client = e.ip ? dns::parse_ip(*e.ip) : std::nullopt;
+  if (!client || client->v6) return false;
+  auto same = [&](const dns::IpAddress& a) {
+    for (unsigned i = 0; i < bits; ++i) {
+      unsigned byte = i / 8, mask = 0x80u >> (i % 8);
+      if ((a.bytes[byte] & mask) != (client->bytes[byte] & mask)) return false;
+    }
+    return true;
+  };
+  for (const auto& a : f.evidence)
+    for (const auto& rec : a.records)
+      if (rec.type == dns::RRType::A)
+        if (auto ip = dns::parse_ip(rec.value); ip && !ip->v6 && same(*ip)) return true;
+  return false;
+}
+
+const Finding* first_match(const std::vector<std::string>& patterns, const Report& r, const std::string& zone = "",
+                           unsigned except_same_net = 0) {
   for (const auto& f : r.findings) {
     if (!present(f)) continue;
+    if (except_same_net && forward_in_client_net(f, r.context, except_same_net)) continue;
     for (const auto& p : patterns)
       if (matches(p, f.id) && (zone.empty() || answered_by_zone(f, zone))) return &f;
   }
@@ -75,7 +95,7 @@ ReceiverVerdict predict(const Profile& p, const Report& r) {
   for (std::size_t i = 0; i < p.rules.size(); ++i) {
     const Rule& rule = p.rules[i];
     if (rule.action == Action::ignore) continue;
-    const Finding* f = first_match(rule.findings, r, rule.zone);
+    const Finding* f = first_match(rule.findings, r, rule.zone, rule.except_same_net);
     if (!f) continue;
     Hit h{&rule, {f}, rule.stage.value_or(f->stage), Stage::end_of_data, i};
     bool all = true;

@@ -99,6 +99,11 @@ Rule parse_rule(const std::string& file, const toml::table& t, const std::string
   if (!a) fail(file, t, id + ": action must be reject, defer, junk or ignore, got \"" + action + "\"");
   r.action = *a;
   r.zone = dns::normalise_name(optional_string(file, t, "zone"));
+  if (const toml::node* n = t.get("except_same_net")) {
+    auto bits = n->value<int64_t>();
+    if (!bits || *bits < 1 || *bits > 32) fail(file, *n, id + ": \"except_same_net\" is an IPv4 prefix length, 1 to 32");
+    r.except_same_net = static_cast<unsigned>(*bits);
+  }
   if (const toml::node* n = t.get("stage")) r.stage = require_stage(file, *n, id + ": \"stage\"");
   if (const toml::node* n = t.get("answers_at")) r.answers_at = require_stage(file, *n, id + ": \"answers_at\"");
   r.via = optional_string(file, t, "via");
@@ -156,6 +161,14 @@ Profile parse_profile(const std::string& text, const std::string& file) {
     p.server_kind = require_string(file, *t, "kind");
     p.server_config = string_list(file, *t, "config");
     p.server_master = string_list(file, *t, "master");
+    if (const toml::node* f = t->get("files")) {
+      const toml::table* ft = f->as_table();
+      if (!ft) fail(file, *f, "[server.files] must be a table of file name = contents");
+      for (const auto& [k, v] : *ft) {
+        if (!v.is_string()) fail(file, v, "[server.files] " + std::string(k.str()) + " must be a string");
+        p.server_files.emplace_back(std::string(k.str()), std::string(*v.value<std::string>()));
+      }
+    }
   }
   if (const toml::node* n = root.get("rule")) {
     const toml::array* a = n->as_array();

@@ -22,6 +22,8 @@ struct Rule {
   std::vector<std::string> findings;
   std::vector<std::vector<std::string>> also;  // each group must also have a finding present (AND of ORs)
   std::vector<std::string> unknown_on;  // findings that leave this rule open (a lookup it needs failed)
+  unsigned except_same_net = 0;      // IPv4 prefix length: not when the finding's evidence has an A record
+                                     // in the client's network of that size (Haraka's FCrDNS "same /24")
   std::string zone;                  // only a finding whose evidence has an answer under this zone
   Action action = Action::reject;
   std::optional<Stage> stage;        // where the receiver evaluates it; unset: the finding's cause stage
@@ -39,6 +41,7 @@ struct Profile {
   std::map<Stage, Stage> answers;        // delay semantics: a cause evaluated at key is answered at value
   std::string server_kind;               // [server] kind: "postfix", ... ("" for providers)
   std::vector<std::string> server_config;  // [server] config: the configuration a real server runs with
+  std::vector<std::pair<std::string, std::string>> server_files;  // [server.files]: file name -> contents
   std::vector<std::string> server_master;  // [server] master: its service lines (Postfix master.cf), if not stock
   std::vector<Rule> rules;               // in evaluation order within a stage
 };

@@ -42,9 +42,21 @@ Finding listed(const std::string& id, Stage stage, const std::string& zone) {
   return f;
 }
 
+// An rdns finding whose evidence holds the PTR name's forward address `a`.
+Finding forward(const std::string& id, const std::string& a) {
+  Finding f = finding(id, Stage::connect);
+  dns::Answer ans;
+  ans.name = "h.lab.example.com";
+  ans.type = dns::RRType::A;
+  ans.status = dns::Status::NOERROR;
+  ans.records.push_back({ans.name, dns::RRType::A, 300, a, 0});
+  f.evidence.push_back(ans);
+  return f;
+}
+
 Report report(std::vector<Finding> findings) {
   Report r;
-  r.context.ip = "127.0.0.2";
+  r.context.ip = "198.18.0.12";
   r.context.helo = "mail.lab.example.com";
   r.context.mail_from = "bounce@lab.example.com";
   r.context.rcpt = {"user@rx.example.com"};
@@ -115,9 +127,9 @@ TEST_CASE("receivers: a folder's receivers/ adds and replaces profiles", "[unit]
   const auto* lab = receivers::find_profile(loaded, "lab-mx");
   REQUIRE(lab != nullptr);
   auto v = receivers::predict(*lab, report({finding("rdns.missing", Stage::connect)}));
-  INFO("got " << to_string(v.outcome) << " " << (v.reply ? v.reply->text : "") << ", want reject \"no 127.0.0.2\"");
+  INFO("got " << to_string(v.outcome) << " " << (v.reply ? v.reply->text : "") << ", want reject \"no 198.18.0.12\"");
   CHECK(v.outcome == Outcome::reject);
-  CHECK((v.reply && v.reply->text == "no 127.0.0.2"));
+  CHECK((v.reply && v.reply->text == "no 198.18.0.12"));
   const auto* g = receivers::find_profile(loaded, "gmail");
   REQUIRE(g != nullptr);
   CHECK(g->name == "Replaced");
@@ -190,6 +202,14 @@ TEST_CASE("receivers: outcome, answering stage, reply and causes per profile", "
       {"postscreen: zen at RCPT TO (enforce)", "postscreen", {listed("dnsbl.listed", Stage::connect, "zen.spamhaus.org")},
        Outcome::reject, Stage::rcpt, 550, "5.7.1", "dnsbl.listed@connect"},
       {"postscreen: HELO is smtpd's business", "postscreen", {finding("helo.not_fqdn", Stage::helo)},
+       Outcome::accept, std::nullopt, 0, "", ""},
+      {"Haraka: FCrDNS fails", "haraka-strict", {forward("rdns.unconfirmed", "198.19.0.99")},
+       Outcome::reject, Stage::connect, 554, "", "rdns.unconfirmed@connect"},
+      {"Haraka: a forward address in the client's /24 passes FCrDNS", "haraka-strict", {forward("rdns.unconfirmed", "198.18.0.99")},
+       Outcome::accept, std::nullopt, 0, "", ""},
+      {"Haraka: an A record only is no MX", "haraka-strict", {finding("sender.a_only", Stage::mail, Severity::warning)},
+       Outcome::reject, Stage::mail, 550, "", "sender.a_only@mail"},
+      {"Haraka: a Spamhaus error code is no listing", "haraka-strict", {listed("dnsbl.unusable", Stage::connect, "zen.spamhaus.org")},
        Outcome::accept, std::nullopt, 0, "", ""},
       {"AOL: From domain without address", "yahoo-aol", {finding("from.no_address", Stage::end_of_data, Severity::warning)},
        Outcome::reject, Stage::end_of_data, 521, "5.2.1", "from.no_address@end_of_data"},
