@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bounce/bounce.hpp"
+#include "receivers/match.hpp"
 #include "receivers/predict.hpp"
 #include "receivers/profile.hpp"
 #include "rules/embedded.hpp"
@@ -344,4 +345,31 @@ TEST_CASE("receivers: every predicted reply reads back through the bounce reader
       ++read;
     }
   CHECK(read > 30);
+}
+
+TEST_CASE("receivers: a bounce's reply names the profile that predicts it", "[unit]") {
+  struct Row {
+    const char* label;
+    int code;
+    std::string status, diagnostic, want;  // want: profile id, "" for none
+  };
+  const Row rows[] = {
+      {"AOL after end of DATA", 521, "5.2.1", "521 5.2.1 : AOL will not accept delivery of this message.", "yahoo-aol"},
+      {"AOL without the colon", 521, "5.2.1", "521 5.2.1 AOL will not accept delivery of this message", "yahoo-aol"},
+      {"Postfix client check", 450, "4.7.25", "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.9]",
+       "postfix-strict"},
+      {"Gmail multi-line", 550, "5.7.25",
+       "550-5.7.25 [192.0.2.9] The IP address sending this message does not have a PTR record setup, or the "
+       "550-5.7.25 corresponding forward DNS entry does not point to the sending IP. As a policy, Gmail does not "
+       "550-5.7.25 accept messages from IPs with missing PTR records. - gsmtp",
+       "gmail"},
+      {"another code", 451, "4.7.25", "451 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.9]", ""},
+      {"unknown user", 550, "5.1.1", "550 5.1.1 <x@example.net>: Recipient address rejected: User unknown", ""},
+  };
+  for (const auto& row : rows) {
+    auto m = receivers::match_reply(profiles(), row.code, row.status, row.diagnostic);
+    std::string got = m.profile ? m.profile->id : "";
+    INFO(row.label << ": got \"" << got << "\", want \"" << row.want << "\"");
+    CHECK(got == row.want);
+  }
 }
