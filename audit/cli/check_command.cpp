@@ -17,6 +17,7 @@
 #include "setup.hpp"
 #include "registry.hpp"
 #include "output/writers.hpp"
+#include "receivers/predict.hpp"
 #include "rules/bounce_rules.hpp"
 #include "rules/rules.hpp"
 
@@ -45,6 +46,7 @@ struct CheckOptions {
   std::size_t jobs = default_jobs();
   ParseLimits limits;
   ContextOptions context;  // --config, --stream, --ignore, --baseline (context.hpp)
+  std::vector<std::string> receivers;  // --receiver ID|all|auto; none given: auto
 };
 
 // --spamd HOST[:PORT] (IPv6 as [addr]:port); false when the port is not 1..65535.
@@ -75,6 +77,8 @@ bool split_host_port(const std::string& spec, std::string& host, int& port) {
 bool fails(const Report& r, const std::string& fail_on) {
   if (!r.error.empty()) return true;
   if (fail_on == "never") return false;
+  for (const auto& v : r.receivers)  // a reject (or defer) at a selected receiver is an error
+    if (v.outcome == Outcome::reject || v.outcome == Outcome::defer) return true;
   Severity threshold = fail_on.ends_with("warning") ? Severity::warning : Severity::error;
   const bool only_new = fail_on.starts_with("new-");  // --baseline: what the previous report did not have
   for (const auto& f : r.findings)
@@ -108,6 +112,16 @@ int run(const CheckOptions& o, CLI::App& cmd) {
     return 2;
   }
   if (int rc = prepare_findings(o.context, o.fail_on, *rules, context)) return rc;
+
+  std::vector<receivers::Profile> profiles;
+  std::vector<std::string> receiver_specs = o.receivers.empty() ? std::vector<std::string>{"auto"} : o.receivers;
+  try {
+    profiles = receivers::load_profiles(o.rules_dir);
+    receivers::select_profiles(receiver_specs, profiles, Report{});  // unknown ids fail here, before any work
+  } catch (const receivers::ProfileError& e) {
+    std::cerr << "mailaudit: " << e.what() << "\n";
+    return 2;
+  }
 
   Envelope env;
   if (cmd.count("--ip")) {
@@ -175,6 +189,7 @@ int run(const CheckOptions& o, CLI::App& cmd) {
   wo.generated_at = utc_now();
   wo.version = MAILAUDIT_VERSION;
   for (const auto& c : checks::registry()) wo.checks.emplace_back(std::string(c.id), c.stage);
+  wo.words = rules->words();
   if (o.fail_on == "never") wo.fail_threshold = std::nullopt;
   else wo.fail_threshold = o.fail_on.ends_with("warning") ? Severity::warning : Severity::error;
   wo.config = config_used(context, o.context);
@@ -196,6 +211,8 @@ int run(const CheckOptions& o, CLI::App& cmd) {
   // Messages are audited on --jobs threads; reports come back here in input order.
   audit_inputs(o.messages, env, settings, o.jobs, [&](Report&& r) {
     finish_report(r, context, o.context);
+    if (r.error.empty())
+      for (const auto* p : receivers::select_profiles(receiver_specs, profiles, r)) r.receivers.push_back(receivers::predict(*p, r));
     if (!r.error.empty()) {
       any_unreadable = true;
       ++unreadable;
@@ -264,6 +281,9 @@ std::function<int()> add_check_command(CLI::App& app) {
       ->check(CLI::Range(1, 10))->capture_default_str();
   cmd->add_option("--rules", o->rules_dir, "folder of rules files laid over the built-in ones (same id replaces, enabled = false removes)");
   cmd->add_option("--blocklist-key", o->blocklist_keys, "key of a key-based blocklist, ID=KEY (the ids are in rules/blocklists.toml)");
+  cmd->add_option("--receiver", o->receivers,
+                  "receiver profile to predict (repeatable): an id from `mailaudit receivers`, all, or auto (default: the "
+                  "receivers of the --rcpt domains)");
   cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never; "
                                            "with --baseline, new-error or new-warning: only new findings")
       ->check(CLI::IsMember({"error", "warning", "never", "new-error", "new-warning"}));

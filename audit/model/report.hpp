@@ -10,6 +10,7 @@
 #include "model/content.hpp"
 #include "model/envelope.hpp"
 #include "model/finding.hpp"
+#include "model/receiver.hpp"
 #include "model/url.hpp"
 
 namespace mailaudit {
@@ -53,6 +54,7 @@ struct Report {
   std::vector<std::string> not_run;  // "rdns: needs --ip" ...
   std::string error;                 // set when the message could not be audited at all
   std::optional<BaselineInfo> baseline;  // with --baseline
+  std::vector<ReceiverVerdict> receivers;  // the selected receiver profiles' verdicts (check --receiver)
 };
 
 enum class Verdict { pass, warn, fail };

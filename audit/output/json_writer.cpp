@@ -167,6 +167,14 @@ json report_json(const Report& r, const WriterOptions& o) {
   j["dns"] = {{"mode", r.dns.mode}, {"servers", r.dns.servers}, {"queries", queries}};
   if (r.baseline) j["baseline"] = baseline_json(*r.baseline);
   if (o.config) j["config"] = config_json(*o.config);
+  if (!r.receivers.empty()) {  // after "urls" (DESIGN.md), only when receivers were selected
+    json with;
+    for (auto& [k, v] : j.items()) {
+      with[k] = v;
+      if (k == "urls") with["receivers"] = receivers_json(r.receivers);
+    }
+    j = std::move(with);
+  }
   if (!r.not_run.empty()) j["not_run"] = r.not_run;
   if (!r.error.empty()) j["error"] = r.error;
   return j;

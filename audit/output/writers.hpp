@@ -1,5 +1,6 @@
 // Report writers. Each takes finished reports and returns text; none does I/O.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct WriterOptions {
   std::optional<Severity> fail_threshold = Severity::error;  // --fail-on; nullopt for "never"
   std::optional<Stage> first_stage;  // text: show this stage first (bounce --audit), else SMTP order
   std::optional<ConfigUsed> config;  // json, sarif: the config file and --ignore that applied
+  std::map<std::string, std::string, std::less<>> words;  // rules/words.toml ("section.key"), for headings
 };
 
 // DESIGN.md "JSON report": schema mailaudit-report/1.
@@ -42,6 +44,12 @@ std::string urls_text(const std::string& source, const std::vector<urls::Url>& u
                       const std::vector<std::string>& domains);
 // JSON text; invalid UTF-8 in message-derived strings is replaced, never an exception.
 std::string dump_json(const nlohmann::ordered_json& j, bool pretty);
+
+// The selected receivers' verdicts (DESIGN.md `receivers`), and as a text or Markdown table
+// (receiver | outcome | answers at | reply | because); "" for none.
+nlohmann::ordered_json receivers_json(const std::vector<ReceiverVerdict>& vs);
+std::string receivers_text(const std::vector<ReceiverVerdict>& vs, const WriterOptions& o);
+std::string receivers_markdown(const std::vector<ReceiverVerdict>& vs, const WriterOptions& o);
 
 // Text: a one-line verdict on top, then findings grouped by stage, worst first.
 std::string report_text(const Report& r, const WriterOptions& o);
