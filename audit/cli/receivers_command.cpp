@@ -20,6 +20,7 @@ std::string_view action_name(receivers::Action a) {
     case receivers::Action::defer: return "defer";
     case receivers::Action::junk: return "junk";
     case receivers::Action::ignore: return "ignore";
+    case receivers::Action::score: return "score";
   }
   return "?";
 }
@@ -36,6 +37,7 @@ nlohmann::ordered_json profile_json(const receivers::Profile& p) {
     if (r.stage) j["stage"] = to_string(*r.stage);
     if (r.answers_at) j["answers_at"] = to_string(*r.answers_at);
     if (r.reply.code) j["reply"] = {{"code", r.reply.code}, {"status", r.reply.status}, {"text", r.reply.text}};
+    if (r.action == receivers::Action::score) j["points"] = r.points;
     if (!r.via.empty()) j["via"] = r.via;
     j["source"] = r.source;
     rules.push_back(j);
@@ -43,6 +45,10 @@ nlohmann::ordered_json profile_json(const receivers::Profile& p) {
   nlohmann::ordered_json j = {{"id", p.id}, {"name", p.name}, {"models", p.models}, {"source", p.source},
                               {"file", p.file}, {"references", p.references}, {"mx", p.mx}, {"domains", p.domains},
                               {"answers", answers}};
+  if (p.scoring)
+    j["scoring"] = {{"threshold", p.scoring->threshold}, {"stage", to_string(p.scoring->stage)},
+                    {"reply", {{"code", p.scoring->reply.code}, {"status", p.scoring->reply.status}, {"text", p.scoring->reply.text}}},
+                    {"source", p.scoring->source}};
   if (!p.server_kind.empty()) {
     j["server"] = {{"kind", p.server_kind}, {"config", p.server_config}};
     if (!p.server_master.empty()) j["server"]["master"] = p.server_master;
@@ -110,6 +116,7 @@ std::function<int()> add_receivers_command(CLI::App& app) {
         }
         if (!r.zone.empty()) s += " [" + r.zone + "]";
         if (r.reply.code) s += ": " + std::to_string(r.reply.code) + (r.reply.status.empty() ? "" : " " + r.reply.status);
+        if (r.action == receivers::Action::score) s += " " + std::to_string(r.points);
         if (!r.via.empty()) s += " (" + r.via + ")";
         s += "\n";
       }

@@ -46,9 +46,9 @@ bool forward_in_client_net(const Finding& f, const Envelope& e, unsigned bits) {
 }
 
 const Finding* first_match(const std::vector<std::string>& patterns, const Report& r, const std::string& zone = "",
-                           unsigned except_same_net = 0) {
+                           unsigned except_same_net = 0, bool passes_too = false) {
   for (const auto& f : r.findings) {
-    if (!present(f)) continue;
+    if (!passes_too && !present(f)) continue;
     if (except_same_net && forward_in_client_net(f, r.context, except_same_net)) continue;
     for (const auto& p : patterns)
       if (matches(p, f.id) && (zone.empty() || answered_by_zone(f, zone))) return &f;
@@ -95,12 +95,13 @@ ReceiverVerdict predict(const Profile& p, const Report& r) {
   for (std::size_t i = 0; i < p.rules.size(); ++i) {
     const Rule& rule = p.rules[i];
     if (rule.action == Action::ignore) continue;
-    const Finding* f = first_match(rule.findings, r, rule.zone, rule.except_same_net);
+    const bool scored = rule.action == Action::score;
+    const Finding* f = first_match(rule.findings, r, rule.zone, rule.except_same_net, scored);
     if (!f) continue;
     Hit h{&rule, {f}, rule.stage.value_or(f->stage), Stage::end_of_data, i};
     bool all = true;
     for (const auto& group : rule.also) {
-      const Finding* g = first_match(group, r);
+      const Finding* g = first_match(group, r, "", 0, scored);
       if (!g) all = false;
       else h.causes.push_back(g);
     }
@@ -115,13 +116,32 @@ ReceiverVerdict predict(const Profile& p, const Report& r) {
   auto because = [&](const Hit& h) {
     for (const Finding* f : h.causes) v.because.push_back({f->id, f->stage});
   };
+  // A scoring receiver: the points of every matching score rule, once each; at or below the threshold it
+  // rejects where the scoring says, unless a plain reject or defer answers earlier.
+  std::optional<Stage> scored_at;
+  int score = 0;
+  if (p.scoring) {
+    for (const auto& h : hits)
+      if (h.rule->action == Action::score) score += h.rule->points;
+    if (score <= p.scoring->threshold) scored_at = p.scoring->stage;
+  }
   for (const auto& h : hits) {
     if (h.rule->action != Action::reject && h.rule->action != Action::defer) continue;
+    if (scored_at && *scored_at < h.answered) break;
     v.outcome = h.rule->action == Action::reject ? Outcome::reject : Outcome::defer;
     v.stage = h.answered;
     v.reply = h.rule->reply;
     v.reply->text = fill_reply(h.rule->reply.text, r, *h.rule);
     because(h);
+    return v;
+  }
+  if (scored_at) {
+    v.outcome = Outcome::reject;
+    v.stage = scored_at;
+    v.reply = p.scoring->reply;
+    v.reply->text = text::fill(p.scoring->reply.text, {{"score", std::to_string(score)}});
+    for (const auto& h : hits)
+      if (h.rule->action == Action::score && h.rule->points < 0) because(h);
     return v;
   }
   // A rule whose lookups failed (its unknown_on findings) leaves the outcome open.

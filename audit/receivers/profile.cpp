@@ -57,6 +57,7 @@ std::optional<Action> parse_action(std::string_view s) {
   if (s == "defer") return Action::defer;
   if (s == "junk") return Action::junk;
   if (s == "ignore") return Action::ignore;
+  if (s == "score") return Action::score;
   return std::nullopt;
 }
 
@@ -96,7 +97,7 @@ Rule parse_rule(const std::string& file, const toml::table& t, const std::string
     if (!valid_pattern(p)) fail(file, t, id + ": \"" + p + "\" is not a finding id or family.*");
   std::string action = require_string(file, t, "action");
   auto a = parse_action(action);
-  if (!a) fail(file, t, id + ": action must be reject, defer, junk or ignore, got \"" + action + "\"");
+  if (!a) fail(file, t, id + ": action must be reject, defer, junk, ignore or score, got \"" + action + "\"");
   r.action = *a;
   r.zone = dns::normalise_name(optional_string(file, t, "zone"));
   if (const toml::node* n = t.get("except_same_net")) {
@@ -107,6 +108,11 @@ Rule parse_rule(const std::string& file, const toml::table& t, const std::string
   if (const toml::node* n = t.get("stage")) r.stage = require_stage(file, *n, id + ": \"stage\"");
   if (const toml::node* n = t.get("answers_at")) r.answers_at = require_stage(file, *n, id + ": \"answers_at\"");
   r.via = optional_string(file, t, "via");
+  if (r.action == Action::score) {
+    auto pts = t["points"].value<int64_t>();
+    if (!pts || *pts < -1000 || *pts > 1000) fail(file, t, id + ": a score rule needs \"points\" (-1000 to 1000)");
+    r.points = static_cast<int>(*pts);
+  }
   r.source = require_string(file, t, "source");
   if (r.action == Action::reject || r.action == Action::defer) {
     auto code = t["code"].value<int64_t>();
@@ -169,6 +175,23 @@ Profile parse_profile(const std::string& text, const std::string& file) {
         p.server_files.emplace_back(std::string(k.str()), std::string(*v.value<std::string>()));
       }
     }
+  }
+  if (const toml::node* n = root.get("scoring")) {
+    const toml::table* t = n->as_table();
+    if (!t) fail(file, *n, "[scoring] must be a table");
+    Scoring sc;
+    auto th = (*t)["threshold"].value<int64_t>();
+    auto code = (*t)["code"].value<int64_t>();
+    if (!th || !code || *code / 100 != 5) fail(file, *t, "[scoring] needs \"threshold\" and a 5xx \"code\"");
+    sc.threshold = static_cast<int>(*th);
+    sc.reply.code = static_cast<int>(*code);
+    sc.reply.status = optional_string(file, *t, "status");
+    sc.reply.text = require_string(file, *t, "text");
+    sc.source = require_string(file, *t, "source");
+    const toml::node* st = t->get("stage");
+    if (!st) fail(file, *t, "[scoring] needs \"stage\" (where it rejects)");
+    sc.stage = require_stage(file, *st, "[scoring] \"stage\"");
+    p.scoring = sc;
   }
   if (const toml::node* n = root.get("rule")) {
     const toml::array* a = n->as_array();

@@ -15,7 +15,7 @@
 
 namespace mailaudit::receivers {
 
-enum class Action { reject, defer, junk, ignore };
+enum class Action { reject, defer, junk, ignore, score };
 
 // One behaviour: when any of `findings` is present (an id, or "family.*"), the receiver acts.
 struct Rule {
@@ -29,7 +29,18 @@ struct Rule {
   std::optional<Stage> stage;        // where the receiver evaluates it; unset: the finding's cause stage
   std::optional<Stage> answers_at;   // where it answers; unset: the profile's [answers] for that stage
   ReceiverReply reply;               // reject/defer
+  int points = 0;                    // score rules: added to the score when a finding (of any severity,
+                                     // passes too) matches; see Scoring
   std::string via;                   // the receiver's own name for the test (a Postfix restriction, ...)
+  std::string source;
+};
+
+// A scoring receiver (Haraka karma): the score rules' points add up, and at or below `threshold` it
+// rejects at `stage` with `reply` ({score} in its text is the score).
+struct Scoring {
+  int threshold = 0;
+  Stage stage = Stage::data;
+  ReceiverReply reply;
   std::string source;
 };
 
@@ -44,6 +55,7 @@ struct Profile {
   std::vector<std::pair<std::string, std::string>> server_files;  // [server.files]: file name -> contents
   std::vector<std::string> server_master;  // [server] master: its service lines (Postfix master.cf), if not stock
   std::vector<Rule> rules;               // in evaluation order within a stage
+  std::optional<Scoring> scoring;        // [scoring]: a receiver that adds up points
 };
 
 // Thrown by the loader; what() is "file:line: problem".

@@ -78,6 +78,8 @@ SCENARIOS["haraka"] = [
     ("sender null MX", "198.18.0.10", H, "news@nullmx.lab.example.com"),
     ("sender with an address but no MX", "198.18.0.10", H, "news@aonly.lab.example.com"),
     ("sender on DBL (uribl not configured)", "198.18.0.10", H, "news@bad.lab.example.com"),
+    ("IP on zen and HELO not FQDN: small causes add up", "198.18.0.2", "mailer", NEWS),
+    ("no PTR and HELO not FQDN: small causes add up", "198.18.0.11", "mailer", NEWS),
     # last: an error code makes dns-list disable the zone for the connections after it
     ("zen error code", "198.18.0.3", "h3.lab.example.com", NEWS),
 ]
@@ -231,6 +233,19 @@ def start_haraka(tmp, profile):
     sys.exit("receivers_real: haraka did not greet: " + (d / "haraka.log").read_text(errors="replace")[-3000:])
 
 
+def start_redis(tmp):
+    d = tmp / "redis"
+    d.mkdir(exist_ok=True)
+    proc = subprocess.Popen(["redis-server", "--port", "6379", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(d)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(50):
+        if subprocess.run(["redis-cli", "-p", "6379", "PING"], capture_output=True, text=True).stdout.strip() == "PONG":
+            return proc
+        time.sleep(0.1)
+    proc.terminate()
+    sys.exit("receivers_real: redis-server did not answer on 127.0.0.1:6379")
+
+
 def stop_haraka(proc):
     proc.terminate()
     try:
@@ -324,9 +339,17 @@ def main():
             if kind == "haraka" and not (os.access(HARAKA, os.X_OK) and shutil.which("node")):
                 skipped.append(f"{profile['id']}: Haraka not installed at {HARAKA} (scripts/setup installs it)")
                 continue
+            redis = None
+            if kind == "haraka" and "redis" in profile["server"]["config"]:
+                if not shutil.which("redis-server"):
+                    skipped.append(f"{profile['id']}: redis-server not found (Debian package redis-server; scripts/setup)")
+                    continue
+                redis = start_redis(tmp)
             server = start_postfix(tmp, profile) if kind == "postfix" else start_haraka(tmp, profile)
             try:
                 for label, ip, helo, mail_from in SCENARIOS[kind]:
+                    if redis:  # a sender the receiver has no history for (karma keeps per-IP history in redis)
+                        subprocess.run(["redis-cli", "-p", "6379", "FLUSHALL"], capture_output=True, check=True)
                     real = send(kind, ip, helo, mail_from)
                     want, because = predict(binary, profile["id"], ip, helo, mail_from)
                     same = real[0] == want[0] and real[1] == want[1]
@@ -339,6 +362,8 @@ def main():
                                  + ("" if want[2] is None else f" / predicted: {want[2]['text']}")))
             finally:
                 stop_postfix(server) if kind == "postfix" else stop_haraka(server)
+                if redis:
+                    stop_haraka(redis)
     finally:
         if nsd:
             nsd.terminate()

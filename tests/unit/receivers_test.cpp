@@ -88,7 +88,8 @@ TEST_CASE("receivers: every rules/receivers/*.toml is embedded, so a new file is
                        << test::join({on_disk.begin(), on_disk.end()}));
   CHECK(embedded == on_disk);
   CHECK(profiles().size() == on_disk.size());
-  for (const char* id : {"postfix-default", "postfix-strict", "postscreen", "yahoo-aol", "gmail", "microsoft-consumer"}) {
+  for (const char* id : {"postfix-default", "postfix-strict", "postscreen", "haraka-strict", "haraka-karma", "yahoo-aol",
+                         "gmail", "microsoft-consumer", "microsoft-365", "apple-icloud", "gmx-webde"}) {
     INFO("want a profile " << id);
     CHECK(receivers::find_profile(profiles(), id) != nullptr);
   }
@@ -212,6 +213,15 @@ TEST_CASE("receivers: outcome, answering stage, reply and causes per profile", "
        Outcome::reject, Stage::mail, 550, "", "sender.a_only@mail"},
       {"Haraka: a Spamhaus error code is no listing", "haraka-strict", {listed("dnsbl.unusable", Stage::connect, "zen.spamhaus.org")},
        Outcome::accept, std::nullopt, 0, "", ""},
+      {"karma: a Spamhaus listing alone is not enough", "haraka-karma",
+       {listed("dnsbl.listed", Stage::connect, "zen.spamhaus.org"), finding("helo.ok", Stage::helo, Severity::pass)},
+       Outcome::accept, std::nullopt, 0, "", ""},
+      {"karma: listing and a non-FQDN HELO add up, refused at DATA", "haraka-karma",
+       {listed("dnsbl.listed", Stage::connect, "zen.spamhaus.org"), finding("helo.not_fqdn", Stage::helo)},
+       Outcome::reject, Stage::data, 554, "", "dnsbl.listed@connect,helo.not_fqdn@helo"},
+      {"karma: no HELO is still refused at MAIL FROM", "haraka-karma",
+       {finding("rdns.missing", Stage::connect), finding("helo.missing", Stage::helo)},
+       Outcome::reject, Stage::mail, 503, "", "helo.missing@helo"},
       {"AOL: From domain without address", "yahoo-aol", {finding("from.no_address", Stage::end_of_data, Severity::warning)},
        Outcome::reject, Stage::end_of_data, 521, "5.2.1", "from.no_address@end_of_data"},
       {"stock Postfix accepts the AOL case", "postfix-default", {finding("from.no_address", Stage::end_of_data, Severity::warning)},
