@@ -1,7 +1,10 @@
 # Writes OUT: a C++ table {file name, contents} of the files listed in LIST. Contents are hex-escaped so that any byte survives.
+if(NOT FUNC)
+  set(FUNC embedded_files)
+endif()
 set(body "// Generated from rules/*.toml by cmake/embed_rules_script.cmake. Do not edit.\n")
 string(APPEND body "#include \"rules/embedded.hpp\"\nnamespace mailaudit::rules {\n")
-string(APPEND body "const std::vector<EmbeddedFile>& embedded_files() {\n  static const std::vector<EmbeddedFile> files = {\n")
+string(APPEND body "const std::vector<EmbeddedFile>& ${FUNC}() {\n  static const std::vector<EmbeddedFile> files = {\n")
 file(READ "${LIST}" FILES)
 foreach(f IN LISTS FILES)
   get_filename_component(name "${f}" NAME)

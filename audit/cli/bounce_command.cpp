@@ -10,6 +10,8 @@
 #include <memory>
 
 #include "engine/audit.hpp"
+#include "receivers/match.hpp"
+#include "receivers/predict.hpp"
 #include "bounce/bounce.hpp"
 #include "commands.hpp"
 #include "dns/dns_stack.hpp"
@@ -118,12 +120,14 @@ int run(const BounceOptions& o) {
   std::unique_ptr<rules::Rules> rules;
   std::unique_ptr<Output> out;
   std::unique_ptr<dns::DnsStack> dns;
+  std::vector<receivers::Profile> profiles;
   if (o.has_ip && !dns::parse_ip(o.ip)) {
     std::cerr << "mailaudit: --ip: \"" << o.ip << "\" is not an IPv4 or IPv6 address\n";
     return 2;
   }
   try {
     rules = std::make_unique<rules::Rules>(load_rules(o.rules_dir));
+    profiles = receivers::load_profiles(o.rules_dir);
     out = std::make_unique<Output>(o.output);
     if (o.audit) {
       dns::DnsSettings ds;
@@ -142,6 +146,7 @@ int run(const BounceOptions& o) {
   wo.colour = out->is_terminal();
   wo.generated_at = utc_now();
   wo.version = MAILAUDIT_VERSION;
+  wo.words = rules->words();
   bool unreadable = false;
   bounce::Summary summary;
 
@@ -186,6 +191,9 @@ int run(const BounceOptions& o) {
 
   auto handle = [&](bounce::Bounce b, const std::string& original_source) {
     b.summary = bounce::lead_sentence(b, *rules);
+    for (auto& rc : b.recipients)  // the receiver profile whose predicted reply this is
+      if (auto m = receivers::match_reply(profiles, rc.reply_code, rc.status, rc.diagnostic); m.profile)
+        rc.receiver = m.profile->id;
     bounce::tally(summary, b);
     std::optional<Report> report;
     std::string note;
@@ -195,6 +203,11 @@ int run(const BounceOptions& o) {
       AuditSettings settings{*rules, dns->resolver(), checks::registry(), o.limits, {}};
       RawMessage raw{original_source, 0, b.original, ""};
       report = audit_message(std::move(raw), env, settings);
+      for (const auto& rc : b.recipients)  // --audit predicts with the profile the reply matched
+        if (const auto* p = receivers::find_profile(profiles, rc.receiver);
+            p && std::none_of(report->receivers.begin(), report->receivers.end(),
+                              [&](const ReceiverVerdict& v) { return v.id == p->id; }))
+          report->receivers.push_back(receivers::predict(*p, *report));
       for (const auto& rc : b.recipients)
         if (rc.cause_stage) {
           order_by_stage(*report, *rc.cause_stage);

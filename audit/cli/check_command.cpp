@@ -7,7 +7,9 @@
 #include <memory>
 
 #include "engine/audit.hpp"
+#include "engine/batch.hpp"
 #include "commands.hpp"
+#include "context.hpp"
 #include "dns/dns_stack.hpp"
 #include "util/names.hpp"
 #include "util/text.hpp"
@@ -15,6 +17,7 @@
 #include "setup.hpp"
 #include "registry.hpp"
 #include "output/writers.hpp"
+#include "receivers/predict.hpp"
 #include "rules/bounce_rules.hpp"
 #include "rules/rules.hpp"
 
@@ -40,7 +43,10 @@ struct CheckOptions {
   int link_timeout_ms = 5000;
   std::string rspamd_url, rspamd_password, spamd;
   int content_timeout_ms = 30000;
+  std::size_t jobs = default_jobs();
   ParseLimits limits;
+  ContextOptions context;  // --config, --stream, --ignore, --baseline (context.hpp)
+  std::vector<std::string> receivers;  // --receiver ID|all|auto; none given: auto
 };
 
 // --spamd HOST[:PORT] (IPv6 as [addr]:port); false when the port is not 1..65535.
@@ -71,9 +77,12 @@ bool split_host_port(const std::string& spec, std::string& host, int& port) {
 bool fails(const Report& r, const std::string& fail_on) {
   if (!r.error.empty()) return true;
   if (fail_on == "never") return false;
-  Severity threshold = fail_on == "warning" ? Severity::warning : Severity::error;
+  for (const auto& v : r.receivers)  // a reject (or defer) at a selected receiver is an error
+    if (v.outcome == Outcome::reject || v.outcome == Outcome::defer) return true;
+  Severity threshold = fail_on.ends_with("warning") ? Severity::warning : Severity::error;
+  const bool only_new = fail_on.starts_with("new-");  // --baseline: what the previous report did not have
   for (const auto& f : r.findings)
-    if (f.severity <= threshold) return true;
+    if (!f.ignored && f.severity <= threshold && (!only_new || f.change == "new")) return true;
   return false;
 }
 
@@ -91,12 +100,26 @@ Report strip_for_summary(const Report& r) {
   return s;
 }
 
-int run(const CheckOptions& o, const CLI::App& cmd) {
+int run(const CheckOptions& o, CLI::App& cmd) {
+  // mailaudit.toml first: it may set any option the command line left out, --rules among them.
+  ContextState context;
+  if (int rc = prepare_config(o.context, o.messages, cmd, context)) return rc;
   std::unique_ptr<rules::Rules> rules;
   try {
     rules = std::make_unique<rules::Rules>(load_rules(o.rules_dir));
   } catch (const rules::RulesError& e) {
     std::cerr << "mailaudit: rules: " << e.what() << "\n";
+    return 2;
+  }
+  if (int rc = prepare_findings(o.context, o.fail_on, *rules, context)) return rc;
+
+  std::vector<receivers::Profile> profiles;
+  std::vector<std::string> receiver_specs = o.receivers.empty() ? std::vector<std::string>{"auto"} : o.receivers;
+  try {
+    profiles = receivers::load_profiles(o.rules_dir);
+    receivers::select_profiles(receiver_specs, profiles, Report{});  // unknown ids fail here, before any work
+  } catch (const receivers::ProfileError& e) {
+    std::cerr << "mailaudit: " << e.what() << "\n";
     return 2;
   }
 
@@ -138,7 +161,7 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
   settings.options.allow_private_links = o.allow_private_links;
   settings.options.user_agent = o.user_agent;
   settings.options.link_timeout_ms = o.link_timeout_ms;
-  for (const auto& spec : o.blocklist_keys) {
+  for (const auto& spec : blocklist_keys(context, o.blocklist_keys)) {
     auto eq = spec.find('=');
     std::string id = spec.substr(0, eq);
     bool known = std::any_of(rules->blocklists().begin(), rules->blocklists().end(),
@@ -166,8 +189,10 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
   wo.generated_at = utc_now();
   wo.version = MAILAUDIT_VERSION;
   for (const auto& c : checks::registry()) wo.checks.emplace_back(std::string(c.id), c.stage);
+  wo.words = rules->words();
   if (o.fail_on == "never") wo.fail_threshold = std::nullopt;
-  else wo.fail_threshold = o.fail_on == "warning" ? Severity::warning : Severity::error;
+  else wo.fail_threshold = o.fail_on.ends_with("warning") ? Severity::warning : Severity::error;
+  wo.config = config_used(context, o.context);
 
   std::vector<Report> collected;
   std::vector<Report> summary_input;  // text batches: findings only, for the closing summary
@@ -183,8 +208,11 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     std::cerr << "\r\033[K" << count << " messages audited, " << failing << " failing, " << unreadable << " unreadable"
               << (final ? "\n" : "") << std::flush;
   };
-  read_inputs(o.messages, o.limits, [&](RawMessage&& raw) {
-    Report r = audit_message(std::move(raw), env, settings);
+  // Messages are audited on --jobs threads; reports come back here in input order.
+  audit_inputs(o.messages, env, settings, o.jobs, [&](Report&& r) {
+    finish_report(r, context, o.context);
+    if (r.error.empty())
+      for (const auto* p : receivers::select_profiles(receiver_specs, profiles, r)) r.receivers.push_back(receivers::predict(*p, r));
     if (!r.error.empty()) {
       any_unreadable = true;
       ++unreadable;
@@ -203,13 +231,13 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
     if (o.format == "jsonl") {
       out->write(dump_json(report_json(r, wo), false) + "\n");
     } else if (o.format == "text") {
-      out->write((count ? "\n" : "") + report_text(r, wo));
-      summary_input.push_back(strip_for_summary(r));
+      out->write((count ? "\n" : "") + report_text(without_ignored(r), wo));
+      summary_input.push_back(strip_for_summary(without_ignored(r)));
     } else if (o.format == "html") {
       // One page per message; a batch with --output gets the pages one after another (use jsonl for tools).
-      out->write(report_html(r, wo));
+      out->write(report_html(without_ignored(r), wo));
     } else if (o.format == "markdown") {
-      out->write((count ? "\n---\n\n" : "") + report_markdown(r, wo));
+      out->write((count ? "\n---\n\n" : "") + report_markdown(without_ignored(r), wo));
     } else {
       collected.push_back(std::move(r));
     }
@@ -218,7 +246,11 @@ int run(const CheckOptions& o, const CLI::App& cmd) {
   });
   if (count > 1) show_progress(true);
   if (o.format == "text" && count > 1) out->write(batch_summary_text(summary_input, wo));
-  if (o.format == "junit") out->write(junit_xml(collected, wo));
+  if (o.format == "junit") {
+    for (auto& r : collected) r = without_ignored(r);
+    out->write(junit_xml(collected, wo));
+  }
+  if (o.format == "sarif") out->write(dump_json(sarif_json(collected, wo), true) + "\n");
   if (o.format == "json") {
     if (collected.size() == 1) out->write(dump_json(report_json(collected.front(), wo), true) + "\n");
     else out->write(dump_json(batch_json(collected, wo), true) + "\n");
@@ -237,8 +269,8 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--helo", o->helo, "HELO/EHLO name the sender uses");
   cmd->add_option("--mail-from", o->mail_from, "envelope sender; '<>' or '' is the null sender");
   cmd->add_option("--rcpt", o->rcpt, "envelope recipient (repeatable)");
-  cmd->add_option("--format", o->format, "text, json, jsonl, markdown, junit or html")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "markdown", "junit", "html"}));
+  cmd->add_option("--format", o->format, "text, json, jsonl, markdown, junit, html or sarif")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "markdown", "junit", "html", "sarif"}));
   cmd->add_option("--output", o->output, "write the report to FILE instead of stdout");
   cmd->add_option("--resolver", o->resolvers, "DNS server HOST[:PORT], IPv6 as [addr]:port (repeatable)");
   cmd->add_option("--zone", o->zones, "zone file or folder of zone files answering first (repeatable)");
@@ -249,8 +281,12 @@ std::function<int()> add_check_command(CLI::App& app) {
       ->check(CLI::Range(1, 10))->capture_default_str();
   cmd->add_option("--rules", o->rules_dir, "folder of rules files laid over the built-in ones (same id replaces, enabled = false removes)");
   cmd->add_option("--blocklist-key", o->blocklist_keys, "key of a key-based blocklist, ID=KEY (the ids are in rules/blocklists.toml)");
-  cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never")
-      ->check(CLI::IsMember({"error", "warning", "never"}));
+  cmd->add_option("--receiver", o->receivers,
+                  "receiver profile to predict (repeatable): an id from `mailaudit receivers`, all, or auto (default: the "
+                  "receivers of the --rcpt domains)");
+  cmd->add_option("--fail-on", o->fail_on, "exit 1 when a finding is at or above: error, warning, never; "
+                                           "with --baseline, new-error or new-warning: only new findings")
+      ->check(CLI::IsMember({"error", "warning", "never", "new-error", "new-warning"}));
   cmd->add_flag("--follow-links", o->follow_links, "follow redirect chains of links (HTTP requests)");
   cmd->add_flag("--allow-private-links", o->allow_private_links, "let --follow-links reach private addresses");
   cmd->add_option("--user-agent", o->user_agent, "User-Agent for --follow-links (default: a browser's)");
@@ -261,10 +297,13 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--spamd", o->spamd, "ask SpamAssassin's spamd at HOST[:PORT] (default port 783) for its score");
   cmd->add_option("--content-timeout", o->content_timeout_ms, "--rspamd / --spamd timeout per message, milliseconds")
       ->check(CLI::Range(100, 600000))->capture_default_str();
+  cmd->add_option("--jobs", o->jobs, "messages audited at once (default: one per core); reports keep the input order")
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--max-size", o->limits.max_message_bytes, "largest message in bytes")->capture_default_str();
   cmd->add_option("--max-depth", o->limits.max_depth, "deepest MIME nesting examined")->capture_default_str();
   cmd->add_option("--max-parts", o->limits.max_parts, "most MIME parts examined")->capture_default_str();
   cmd->add_option("--max-headers", o->limits.max_headers, "most header fields per entity")->capture_default_str();
+  add_context_options(cmd, o->context);
   return [o, cmd] { return run(*o, *cmd); };
 }
 

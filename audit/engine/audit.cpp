@@ -7,6 +7,7 @@
 
 #include "bounce/bounce.hpp"
 #include "dns/recording_resolver.hpp"
+#include "engine/locate.hpp"
 #include "engine/recipient_providers.hpp"
 #include "util/names.hpp"
 #include "urls/extract.hpp"
@@ -88,6 +89,7 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   }
   r.dns.queries = recorder.log();
   apply_recipient_providers(r.findings, recipient_providers(env, r.dns.queries, settings.rules), settings.rules);
+  locate_findings(r.findings, msg, r.urls, settings.rules);  // the lines SARIF points at
   return r;
 }
 

@@ -43,6 +43,7 @@ struct Recipient {
   bool temporary = false;
   std::string provider;      // "aol", "google", ... (rules/bounces.toml or the remote MTA's name)
   std::optional<Signature> signature;
+  std::string receiver;      // the receiver profile whose predicted reply this is (rules/receivers/), or ""
 };
 
 struct Bounce {

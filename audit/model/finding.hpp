@@ -1,5 +1,6 @@
 // A Finding: one thing a check found, with the DNS evidence it rests on.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ struct Finding {
   std::string remedy;  // what to change
   std::vector<dns::Answer> evidence;  // the queries the finding rests on
   std::vector<std::string> references;
+  // Set after the checks, by the sending context's policy (mailaudit.toml [findings], --ignore) and --baseline.
+  bool ignored = false;                  // silenced: kept in the JSON, counted nowhere, shown nowhere else
+  std::optional<Severity> severity_was;  // the check's severity when the config changed it
+  std::string change;                    // with --baseline: "new", "unchanged" or "updated" (same id, other title)
+  std::size_t line = 0;                  // 1-based line in the message of the field or URL it is about; 0: none
 };
 
 }  // namespace mailaudit

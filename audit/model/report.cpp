@@ -14,6 +14,7 @@ Summary summarise(const Report& r) {
   for (Severity sv : all_severities) s.counts[sv] = 0;
   std::optional<Stage> first_error, first_warning;
   for (const auto& f : r.findings) {
+    if (f.ignored) continue;
     ++s.counts[f.severity];
     auto earliest = [&](std::optional<Stage>& slot) {
       if (!slot || f.stage < *slot) slot = f.stage;
@@ -27,9 +28,20 @@ Summary summarise(const Report& r) {
         s.incomplete_checks.push_back(c);
     }
   }
-  if (!r.error.empty() || s.counts[Severity::error] > 0) s.verdict = Verdict::fail;
-  else if (s.counts[Severity::warning] > 0) s.verdict = Verdict::warn;
+  // A selected receiver that rejects or defers fails the message whatever the findings' severities say;
+  // one that files it as spam makes it a warning at least.
+  auto receivers_say = [&](std::initializer_list<Outcome> outcomes) {
+    return std::any_of(r.receivers.begin(), r.receivers.end(), [&](const ReceiverVerdict& v) {
+      return std::find(outcomes.begin(), outcomes.end(), v.outcome) != outcomes.end();
+    });
+  };
+  if (!r.error.empty() || s.counts[Severity::error] > 0 || receivers_say({Outcome::reject, Outcome::defer}))
+    s.verdict = Verdict::fail;
+  else if (s.counts[Severity::warning] > 0 || receivers_say({Outcome::junk})) s.verdict = Verdict::warn;
   s.first_stage = first_error ? first_error : first_warning;
+  if (!s.first_stage && s.verdict != Verdict::pass)  // failed or at risk by a receiver alone
+    for (const auto& v : r.receivers)
+      if (v.stage && (!s.first_stage || *v.stage < *s.first_stage)) s.first_stage = v.stage;
   return s;
 }
 
@@ -41,7 +53,7 @@ BatchSummary summarise_batch(const std::vector<Report>& rs) {
     if (!r.error.empty()) ++b.unreadable;
     std::map<std::string, bool> seen;  // a message counts once per id
     for (const auto& f : r.findings) {
-      if (f.severity == Severity::pass || seen[f.id]) continue;
+      if (f.severity == Severity::pass || f.ignored || seen[f.id]) continue;
       seen[f.id] = true;
       auto [it, inserted] = b.by_id.try_emplace(f.id, BatchSummary::IdCount{f.stage, f.severity, 0});
       if (f.severity < it->second.severity) it->second.severity = f.severity;

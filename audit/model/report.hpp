@@ -10,6 +10,7 @@
 #include "model/content.hpp"
 #include "model/envelope.hpp"
 #include "model/finding.hpp"
+#include "model/receiver.hpp"
 #include "model/url.hpp"
 
 namespace mailaudit {
@@ -29,6 +30,18 @@ struct DnsInfo {
   std::vector<dns::Answer> queries;  // every lookup the checks made for this message, in order
 };
 
+// What --baseline found when it compared this report with the previous one (DESIGN.md "baseline").
+struct BaselineInfo {
+  std::string file;                    // the previous report
+  bool matched = false;                // the previous report held this message (by source, or the only one)
+  std::vector<Finding> resolved;       // non-pass findings of the previous report no longer found (id, title...)
+  std::vector<std::string> new_domains;  // link domains not in the previous report
+  struct Fact {
+    std::string query, type, was, now;  // "status answers" before and now
+  };
+  std::vector<Fact> changed_dns;       // the same query answered differently
+};
+
 struct Report {
   MessageInfo message;
   Envelope context;
@@ -40,6 +53,8 @@ struct Report {
   DnsInfo dns;
   std::vector<std::string> not_run;  // "rdns: needs --ip" ...
   std::string error;                 // set when the message could not be audited at all
+  std::optional<BaselineInfo> baseline;  // with --baseline
+  std::vector<ReceiverVerdict> receivers;  // the selected receiver profiles' verdicts (check --receiver)
 };
 
 enum class Verdict { pass, warn, fail };

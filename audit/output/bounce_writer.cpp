@@ -54,6 +54,7 @@ json bounce_json(const bounce::Bounce& b) {
                           {"temporary", r.temporary},
                           {"provider", r.provider.empty() ? json(nullptr) : json(r.provider)},
                           {"signature", sig}});
+    if (!r.receiver.empty()) recipients.back()["receiver"] = r.receiver;  // the profile whose reply this is
   }
   return {{"schema", "mailaudit-bounce/1"},
           {"source", b.source},
@@ -94,6 +95,7 @@ std::string bounce_text(const bounce::Bounce& b) {
       }
       if (!r.signature->advice.empty()) out += "      advice: " + r.signature->advice + "\n";
     }
+    if (!r.receiver.empty()) out += "      receiver profile: " + r.receiver + " (mailaudit receivers)\n";
   }
   auto ctx = [&](const char* label, const std::optional<bounce::Sourced>& v) {
     if (v) out += std::string("  ") + label + ": " + (v->value.empty() ? "<>" : text::printable(v->value, 200)) + " (" + text::printable(v->source, 300) + ")\n";

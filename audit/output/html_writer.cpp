@@ -34,7 +34,8 @@ h1{font-size:1.5em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
 .finding{border-left:5px solid #bbb;padding:.3em .8em;margin:.8em 0;background:#fafafa}
 .f-error{border-color:#c62828}.f-warning{border-color:#b7791f}.f-info{border-color:#1565c0}.f-pass{border-color:#2e7d32}
 .sev{font-weight:bold;text-transform:uppercase;font-size:.85em}code{background:#eee;padding:0 .2em}
-table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0;max-width:100%}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}
+td,p,code,h1,li{overflow-wrap:anywhere}
 .st-NXDOMAIN,.st-NODATA{color:#555}.st-TIMEOUT,.st-SERVFAIL,.st-REFUSED{color:#b7791f;font-weight:bold}
 )";
 

@@ -39,15 +39,41 @@ json answer_json(const dns::Answer& a) {
 json finding_json(const Finding& f) {
   json evidence = json::array();
   for (const auto& a : f.evidence) evidence.push_back(answer_json(a));
-  return {{"id", f.id},
-          {"check", f.check},
-          {"stage", std::string(to_string(f.stage))},
-          {"severity", std::string(to_string(f.severity))},
-          {"title", f.title},
-          {"detail", f.detail},
-          {"evidence", evidence},
-          {"remedy", f.remedy},
-          {"references", f.references}};
+  json j = {{"id", f.id},
+            {"check", f.check},
+            {"stage", std::string(to_string(f.stage))},
+            {"severity", std::string(to_string(f.severity))},
+            {"title", f.title},
+            {"detail", f.detail},
+            {"evidence", evidence},
+            {"remedy", f.remedy},
+            {"references", f.references}};
+  // Set by the config, --ignore and --baseline only, so reports without them keep their shape.
+  if (f.ignored) j["ignored"] = true;
+  if (f.severity_was) j["severity_was"] = std::string(to_string(*f.severity_was));
+  if (!f.change.empty()) j["change"] = f.change;
+  return j;
+}
+
+json baseline_json(const BaselineInfo& b) {
+  json resolved = json::array(), details = json::array(), dns = json::array();
+  for (const auto& f : b.resolved) {
+    resolved.push_back(f.id);
+    details.push_back({{"id", f.id}, {"stage", std::string(to_string(f.stage))},
+                       {"severity", std::string(to_string(f.severity))}, {"title", f.title}});
+  }
+  for (const auto& d : b.changed_dns) dns.push_back({{"query", d.query}, {"type", d.type}, {"was", d.was}, {"now", d.now}});
+  return {{"file", b.file}, {"matched", b.matched}, {"resolved", resolved}, {"resolved_findings", details},
+          {"new_domains", b.new_domains}, {"changed_dns", dns}};
+}
+
+json config_json(const ConfigUsed& c) {
+  json severity = json::object();
+  for (const auto& [id, sv] : c.severity) severity[id] = sv;
+  return {{"file", c.file.empty() ? json(nullptr) : json(c.file)},
+          {"stream", c.stream.empty() ? json(nullptr) : json(c.stream)},
+          {"ignore", c.ignore},
+          {"severity", severity}};
 }
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
@@ -139,6 +165,16 @@ json report_json(const Report& r, const WriterOptions& o) {
     j["content"] = std::move(content);
   }
   j["dns"] = {{"mode", r.dns.mode}, {"servers", r.dns.servers}, {"queries", queries}};
+  if (r.baseline) j["baseline"] = baseline_json(*r.baseline);
+  if (o.config) j["config"] = config_json(*o.config);
+  if (!r.receivers.empty()) {  // after "urls" (DESIGN.md), only when receivers were selected
+    json with;
+    for (auto& [k, v] : j.items()) {
+      with[k] = v;
+      if (k == "urls") with["receivers"] = receivers_json(r.receivers);
+    }
+    j = std::move(with);
+  }
   if (!r.not_run.empty()) j["not_run"] = r.not_run;
   if (!r.error.empty()) j["error"] = r.error;
   return j;

@@ -1,4 +1,5 @@
 #include <pugixml.hpp>
+#include <algorithm>
 #include <sstream>
 
 #include "output/writers.hpp"
@@ -12,7 +13,10 @@ bool fails(const Finding& f, const WriterOptions& o) { return o.fail_threshold &
 
 std::string failure_text(const Finding& f) {
   std::string s = f.detail + "\n";
-  for (const auto& e : f.evidence) s += "dns: " + dns::describe(e) + "\n";
+  for (const auto& e : f.evidence) {
+    std::string answers = dns::presentation(e);  // the answer itself: "-> 127.0.0.3", not only NOERROR
+    s += "dns: " + dns::describe(e) + (answers.empty() ? "" : " -> " + answers) + "\n";
+  }
   if (!f.remedy.empty()) s += "Fix: " + f.remedy + "\n";
   return text::valid_utf8(s);
 }
@@ -54,16 +58,25 @@ std::string junit_xml(const std::vector<Report>& rs, const WriterOptions& o) {
           ++skipped;
           continue;
         }
-        bool failed = false;
-        for (const auto& f : r.findings) {
-          if (f.check != check || !fails(f, o)) continue;
-          auto fail = tc.append_child("failure");
-          fail.append_attribute("message") = text::valid_utf8(f.id + ": " + f.title).c_str();
-          fail.append_attribute("type") = std::string(to_string(f.severity)).c_str();
-          fail.text().set(failure_text(f).c_str());
-          failed = true;
+        // One <failure> per test case (most parsers keep only the first): the check's failing findings joined,
+        // the worst severity as its type.
+        std::vector<const Finding*> failing;
+        for (const auto& f : r.findings)
+          if (f.check == check && fails(f, o)) failing.push_back(&f);
+        if (failing.empty()) continue;
+        std::string message, body;
+        Severity worst = Severity::pass;
+        for (const Finding* f : failing) {
+          message += (message.empty() ? "" : "; ") + f->id + ": " + f->title;
+          // Several findings: each under its own id and title; one: the message attribute already says them.
+          body += failing.size() == 1 ? failure_text(*f) : (body.empty() ? "" : "\n") + f->id + ": " + f->title + "\n" + failure_text(*f);
+          if (worse(f->severity, worst)) worst = f->severity;
         }
-        if (failed) ++failures;
+        auto fail = tc.append_child("failure");
+        fail.append_attribute("message") = text::valid_utf8(message).c_str();
+        fail.append_attribute("type") = std::string(to_string(worst)).c_str();
+        fail.text().set(text::valid_utf8(body).c_str());
+        ++failures;
       }
     }
     suite.append_attribute("tests") = tests;

@@ -84,6 +84,7 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
   std::string rcpts;
   for (const auto& x : r.context.rcpt) rcpts += (rcpts.empty() ? "" : ", ") + x;
   out << "| RCPT TO | " << cell(rcpts, 400) << " |\n\n";
+  out << receivers_markdown(r.receivers, o);
 
   // Every blocklist answer, with what mailaudit read from it.
   std::vector<std::pair<const Finding*, const dns::Answer*>> list_rows;

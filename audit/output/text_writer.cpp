@@ -107,6 +107,7 @@ std::string report_text(const Report& r, const WriterOptions& o) {
   if (r.context.mail_from) ctx += " mail-from <" + *r.context.mail_from + ">";
   for (const auto& rc : r.context.rcpt) ctx += " rcpt <" + rc + ">";
   if (!ctx.empty()) out << "      Context:" << ctx << "\n";
+  out << receivers_text(r.receivers, o);
 
   // Stages in SMTP order, or the stage a bounce points at first (bounce --audit).
   std::vector<Stage> stages(all_stages.begin(), all_stages.end());

@@ -1,5 +1,6 @@
 // Report writers. Each takes finished reports and returns text; none does I/O.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,14 @@
 
 namespace mailaudit {
 
+// The mailaudit.toml that applied to a run, and what it changed (the JSON report's "config").
+struct ConfigUsed {
+  std::string file;    // "" when only --ignore applied
+  std::string stream;  // "" without --stream
+  std::vector<std::string> ignore;                          // ids and "check.*" patterns
+  std::vector<std::pair<std::string, std::string>> severity;  // id -> severity
+};
+
 struct WriterOptions {
   bool colour = false;            // ANSI colour (terminal only)
   std::string generated_at;       // RFC 3339 UTC, set once per run
@@ -17,6 +26,8 @@ struct WriterOptions {
   std::vector<std::pair<std::string, Stage>> checks;  // every check id and stage, in registry order (junit)
   std::optional<Severity> fail_threshold = Severity::error;  // --fail-on; nullopt for "never"
   std::optional<Stage> first_stage;  // text: show this stage first (bounce --audit), else SMTP order
+  std::optional<ConfigUsed> config;  // json, sarif: the config file and --ignore that applied
+  std::map<std::string, std::string, std::less<>> words;  // rules/words.toml ("section.key"), for headings
 };
 
 // DESIGN.md "JSON report": schema mailaudit-report/1.
@@ -34,6 +45,12 @@ std::string urls_text(const std::string& source, const std::vector<urls::Url>& u
 // JSON text; invalid UTF-8 in message-derived strings is replaced, never an exception.
 std::string dump_json(const nlohmann::ordered_json& j, bool pretty);
 
+// The selected receivers' verdicts (DESIGN.md `receivers`), and as a text or Markdown table
+// (receiver | outcome | answers at | reply | because); "" for none.
+nlohmann::ordered_json receivers_json(const std::vector<ReceiverVerdict>& vs);
+std::string receivers_text(const std::vector<ReceiverVerdict>& vs, const WriterOptions& o);
+std::string receivers_markdown(const std::vector<ReceiverVerdict>& vs, const WriterOptions& o);
+
 // Text: a one-line verdict on top, then findings grouped by stage, worst first.
 std::string report_text(const Report& r, const WriterOptions& o);
 // Text summary of a batch: verdicts, and how many messages carry each finding id (worst first).
@@ -42,6 +59,10 @@ std::string batch_summary_text(const std::vector<Report>& rs, const WriterOption
 // JUnit XML for CI systems: a test suite per message, a test case per check, a <failure> per finding at or
 // above the fail threshold, <skipped> for checks that did not run, <error> for an unreadable message.
 std::string junit_xml(const std::vector<Report>& rs, const WriterOptions& o);
+
+// SARIF 2.1.0 for code-scanning views (DESIGN.md "SARIF"): one run, a rule per finding id emitted, a result per
+// non-pass finding (ignored ones carry a suppression), with baselineState when the reports were compared.
+nlohmann::ordered_json sarif_json(const std::vector<Report>& rs, const WriterOptions& o);
 
 // Markdown for a postmaster ticket: the message's identity, the sending context, the verdict, every
 // blocklist answer, the findings with their evidence, and the full DNS query log.

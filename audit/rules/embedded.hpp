@@ -11,5 +11,7 @@ struct EmbeddedFile {
 };
 
 const std::vector<EmbeddedFile>& embedded_files();
+// rules/receivers/*.toml: one receiver profile per file (audit/receivers/ reads them).
+const std::vector<EmbeddedFile>& embedded_receiver_files();
 
 }  // namespace mailaudit::rules

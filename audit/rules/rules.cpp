@@ -69,6 +69,10 @@ void load_findings(const std::string& file, const toml::table& root,
     f.remedy = require_string(file, *t, "remedy");
     f.source = require_string(file, *t, "source");
     f.references = string_list(file, *t, "references");
+    if (const toml::node* n = t->get("field")) {
+      if (!n->is_string()) fail(file, *n, "\"field\" must be a string (a header field name, or \"url\")");
+      f.field = *n->value<std::string>();
+    }
     if (out.count(f.id)) fail(file, *t, "duplicate finding id " + f.id);
     out.emplace(f.id, std::move(f));
   }

@@ -29,6 +29,9 @@ struct FindingText {
   std::string remedy;
   std::vector<std::string> references;
   std::string source;   // where the facts come from
+  // Where in the message the finding points (SARIF locations): a header field name ("From"), "url" for the
+  // line of the URL the finding names, or "" for the message as a whole.
+  std::string field;
 };
 
 struct HeaderRules {

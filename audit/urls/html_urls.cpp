@@ -3,10 +3,12 @@
 #include <curl/curl.h>
 #include <gumbo.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 
 #include "urls/css_urls.hpp"
+#include "urls/html_scan.hpp"
 #include "urls/normalise.hpp"
 #include "urls/text_urls.hpp"
 #include "util/text.hpp"
@@ -77,6 +79,18 @@ std::string refresh_url(std::string_view content) {
   return std::string(v);
 }
 
+// Runs of white space as one space, trimmed, bounded: a link's text as people read it.
+std::string collapse_space(std::string_view in) {
+  std::string collapsed;
+  for (char c : in) {
+    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+    if (space && (collapsed.empty() || collapsed.back() == ' ')) continue;
+    collapsed += space ? ' ' : c;
+  }
+  if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+  return collapsed.substr(0, kMaxAnchorText);
+}
+
 // Visible text of an element, bounded in bytes and in nodes visited.
 std::string inner_text(const GumboNode* node) {
   std::string out;
@@ -92,31 +106,15 @@ std::string inner_text(const GumboNode* node) {
       for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
     }
   }
-  std::string collapsed;
-  for (char c : out) {
-    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
-    if (space && (collapsed.empty() || collapsed.back() == ' ')) continue;
-    collapsed += space ? ' ' : c;
-  }
-  if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
-  return collapsed.substr(0, kMaxAnchorText);
+  return collapse_space(out);
 }
 
 bool skipped_scheme(std::string_view v);
 
-class Walker {
+// What both HTML readers share: which attributes of which elements hold URLs, <base>, and the results.
+class Collector {
  public:
-  Walker(const rules::UrlRules& rules, std::size_t max) : rules_(rules), max_(max) {}
-
-  void parse(std::string_view html, int comment_depth) {
-    GumboOptions options = kGumboDefaultOptions;
-    options.max_errors = 0;  // the default error log grows without bound on broken markup
-    std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
-        gumbo_parse_with_options(&options, html.data(), html.size()),
-        [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
-    if (!out) return;
-    walk(out->document, comment_depth);  // the document node: comments before <html> hang there
-  }
+  Collector(const rules::UrlRules& rules, std::size_t max) : rules_(rules), max_(max) {}
 
   std::vector<HtmlUrl> finish() {
     std::vector<HtmlUrl> out;
@@ -133,14 +131,143 @@ class Walker {
     return out;
   }
 
- private:
+ protected:
+  static constexpr std::size_t npos = std::string::npos;
   bool full() const { return found_.size() >= max_; }
-  void add(std::string_view raw, std::string source, std::string anchor = {}) {
+  // The index of the added entry, or npos when nothing was added.
+  std::size_t add(std::string_view raw, std::string source, std::string anchor = {}) {
     std::string_view v = text::trim(raw);
-    if (v.empty() || full()) return;
+    if (v.empty() || full()) return npos;
     found_.push_back({std::string(v), "", std::move(source), std::move(anchor)});
+    return found_.size() - 1;
+  }
+  void text_urls(std::string_view t) {
+    if (full()) return;
+    for (auto& u : find_text_urls(t, rules_, max_ - found_.size())) found_.push_back({u.raw, u.link, "html:text", ""});
+  }
+  void style_text(std::string_view css) {
+    for (auto& u : find_css_urls(css)) add(u, "css:url");
   }
 
+  // The URLs of one element; `get(name)` is its attribute or null. Returns the index of its a@href entry
+  // (so the caller can add the anchor text), or npos.
+  template <class Get>
+  std::size_t element(const std::string& tag, Get get) {
+    std::size_t anchor = npos;
+    auto take = [&](const char* attr, const std::string& src_tag) {
+      if (const char* v = get(attr)) add(v, "html:" + src_tag + "@" + attr);
+    };
+    if (tag == "a") {
+      if (const char* v = get("href")) anchor = add(v, "html:a@href");
+      take("data-saferedirecturl", tag);  // Gmail's rewritten link
+    } else if (tag == "area" || tag == "link") {
+      take("href", tag);
+    } else if (tag == "base") {
+      if (const char* v = get("href"); v && base_.empty()) base_ = resolve_href(v, "");
+      take("href", tag);
+    } else if (tag == "img" || tag == "iframe" || tag == "frame" || tag == "embed" || tag == "script" ||
+               tag == "input" || tag == "source" || tag == "audio" || tag == "video" || tag == "track" ||
+               tag == "bgsound") {
+      take("src", tag);
+    }
+    if (tag == "video") take("poster", tag);
+    if (tag == "img" || tag == "source")
+      if (const char* v = get("srcset"))
+        for (auto& u : srcset_urls(v)) add(u, "html:" + tag + "@srcset");
+    if (tag == "form") take("action", tag);
+    if (tag == "button" || tag == "input") take("formaction", tag);
+    if (tag == "object") take("data", tag);
+    if (tag == "meta") {
+      const char* equiv = get("http-equiv");
+      const char* content = get("content");
+      if (equiv && content && text::iequals(equiv, "refresh")) add(refresh_url(content), "html:meta@refresh");
+    }
+    if (tag.find(':') != std::string::npos) {  // VML and other namespaced markup from Office
+      for (const char* attr : {"src", "href"})
+        if (const char* v = get(attr)) add(v, "vml:" + tag + "@" + attr);
+    }
+    take("background", tag);
+    if (const char* style = get("style")) style_text(style);
+    return anchor;
+  }
+
+  // <!--[if mso]> ... <![endif]-->: Outlook renders what is inside; the markup in it, or "" if none.
+  static std::string_view conditional_inner(std::string_view c) {
+    if (!c.starts_with("[if")) return {};
+    auto gt = c.find('>');
+    if (gt == std::string_view::npos) return {};
+    std::string_view inner = c.substr(gt + 1);
+    if (auto end = inner.rfind("<![endif]"); end != std::string_view::npos) inner = inner.substr(0, end);
+    return inner;
+  }
+
+  const rules::UrlRules& rules_;
+  std::size_t max_;
+  std::string base_;
+  std::vector<HtmlUrl> found_;
+};
+
+// The streaming reader (html_scan.hpp): tokens in document order, no tree.
+class ScanWalker : public Collector {
+ public:
+  using Collector::Collector;
+
+  void parse(std::string_view html, int comment_depth) {
+    HtmlScanner scanner(html);
+    HtmlToken t;
+    std::size_t anchor = npos;  // the open <a href>'s entry, collecting its visible text
+    std::string anchor_text;
+    auto close_anchor = [&] {
+      if (anchor != npos) found_[anchor].anchor_text = collapse_space(anchor_text);
+      anchor = npos;
+      anchor_text.clear();
+    };
+    while (!full() && scanner.next(t)) {
+      switch (t.kind) {
+        case HtmlToken::start_tag: {
+          if (t.name == "a") close_anchor();  // an <a> closes the open one, as the tree builder does
+          std::size_t a = element(t.name, [&](const char* n) {
+            const std::string* v = t.attr(n);
+            return v ? v->c_str() : nullptr;
+          });
+          if (a != npos) anchor = a;
+          break;
+        }
+        case HtmlToken::end_tag:
+          if (t.name == "a") close_anchor();
+          break;
+        case HtmlToken::text:
+          if (t.name == "script") break;
+          if (anchor != npos && anchor_text.size() < kMaxAnchorText) anchor_text += t.data;
+          if (t.name == "style") style_text(t.data);
+          else text_urls(t.data);
+          break;
+        case HtmlToken::comment:
+          if (comment_depth < kMaxCommentDepth)
+            if (auto inner = conditional_inner(t.data); !inner.empty()) parse(inner, comment_depth + 1);
+          break;
+      }
+    }
+    close_anchor();
+  }
+};
+
+// The tree reader through gumbo: the differential oracle the tests compare the scanner with.
+class TreeWalker : public Collector {
+ public:
+  using Collector::Collector;
+
+  void parse(std::string_view html, int comment_depth) {
+    GumboOptions options = kGumboDefaultOptions;
+    options.max_errors = 0;  // the default error log grows without bound on broken markup
+    std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
+        gumbo_parse_with_options(&options, html.data(), html.size()),
+        [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+    if (!out) return;
+    walk(out->document, comment_depth);  // the document node: comments before <html> hang there
+  }
+
+ private:
   void walk(const GumboNode* root, int comment_depth) {
     std::vector<const GumboNode*> stack{root};
     while (!stack.empty() && !full()) {
@@ -156,12 +283,12 @@ class Walker {
         case GUMBO_NODE_TEMPLATE: {
           const GumboElement& el = n->v.element;
           std::string tag = tag_name(el);
-          element(n, el, tag);
+          std::size_t a = element(tag, [&](const char* name) { return attribute(el, name); });
+          if (a != npos) found_[a].anchor_text = inner_text(n);
           if (tag == "style") {
             for (unsigned i = 0; i < el.children.length; ++i) {
               auto* c = static_cast<const GumboNode*>(el.children.data[i]);
-              if (c->type == GUMBO_NODE_TEXT)
-                for (auto& u : find_css_urls(c->v.text.text)) add(u, "css:url");
+              if (c->type == GUMBO_NODE_TEXT) style_text(c->v.text.text);
             }
             break;
           }
@@ -171,70 +298,17 @@ class Walker {
         }
         case GUMBO_NODE_TEXT:
         case GUMBO_NODE_CDATA:
-          for (auto& t : find_text_urls(n->v.text.text, rules_, max_ - found_.size()))
-            found_.push_back({t.raw, t.link, "html:text", ""});
+          text_urls(n->v.text.text);
           break;
         case GUMBO_NODE_COMMENT:
-          conditional_comment(n->v.text.text, comment_depth);
+          if (comment_depth < kMaxCommentDepth)
+            if (auto inner = conditional_inner(n->v.text.text); !inner.empty()) parse(inner, comment_depth + 1);
           break;
         default:
           break;
       }
     }
   }
-
-  // <!--[if mso]> ... <![endif]-->: Outlook renders what is inside, so it is parsed as HTML too.
-  void conditional_comment(std::string_view c, int depth) {
-    if (depth >= kMaxCommentDepth || !c.starts_with("[if")) return;
-    auto gt = c.find('>');
-    if (gt == std::string_view::npos) return;
-    std::string_view inner = c.substr(gt + 1);
-    if (auto end = inner.rfind("<![endif]"); end != std::string_view::npos) inner = inner.substr(0, end);
-    parse(inner, depth + 1);
-  }
-
-  void element(const GumboNode* n, const GumboElement& el, const std::string& tag) {
-    auto take = [&](const char* attr, const std::string& src_tag) {
-      if (const char* v = attribute(el, attr)) add(v, "html:" + src_tag + "@" + attr);
-    };
-    if (tag == "a") {
-      if (const char* v = attribute(el, "href")) add(v, "html:a@href", inner_text(n));
-      take("data-saferedirecturl", tag);  // Gmail's rewritten link
-    } else if (tag == "area" || tag == "link") {
-      take("href", tag);
-    } else if (tag == "base") {
-      if (const char* v = attribute(el, "href"); v && base_.empty()) base_ = resolve_href(v, "");
-      take("href", tag);
-    } else if (tag == "img" || tag == "iframe" || tag == "frame" || tag == "embed" || tag == "script" ||
-               tag == "input" || tag == "source" || tag == "audio" || tag == "video" || tag == "track" ||
-               tag == "bgsound") {
-      take("src", tag);
-    }
-    if (tag == "video") take("poster", tag);
-    if (tag == "img" || tag == "source")
-      if (const char* v = attribute(el, "srcset"))
-        for (auto& u : srcset_urls(v)) add(u, "html:" + tag + "@srcset");
-    if (tag == "form") take("action", tag);
-    if (tag == "button" || tag == "input") take("formaction", tag);
-    if (tag == "object") take("data", tag);
-    if (tag == "meta") {
-      const char* equiv = attribute(el, "http-equiv");
-      const char* content = attribute(el, "content");
-      if (equiv && content && text::iequals(equiv, "refresh")) add(refresh_url(content), "html:meta@refresh");
-    }
-    if (tag.find(':') != std::string::npos) {  // VML and other namespaced markup from Office
-      for (const char* attr : {"src", "href"})
-        if (const char* v = attribute(el, attr)) add(v, "vml:" + tag + "@" + attr);
-    }
-    take("background", tag);
-    if (const char* style = attribute(el, "style"))
-      for (auto& u : find_css_urls(style)) add(u, "css:url");
-  }
-
-  const rules::UrlRules& rules_;
-  std::size_t max_;
-  std::string base_;
-  std::vector<HtmlUrl> found_;
 };
 
 bool skipped_scheme(std::string_view v) {
@@ -289,7 +363,22 @@ std::string resolve_href(std::string_view value, const std::string& base) {
 
 std::vector<HtmlUrl> find_html_urls(std::string_view html, const rules::UrlRules& rules, std::size_t max,
                                     std::size_t max_bytes) {
-  Walker w(rules, max);
+  ScanWalker w(rules, max);
+  html = html.substr(0, std::min(html.size(), max_bytes));
+  // Invalid UTF-8 reads as U+FFFD, as a browser's decoder (and gumbo) makes it: a stray byte is then not
+  // taken for the end of a host. The check is one fast pass; only broken parts pay for the copy.
+  if (!text::is_valid_utf8(html)) {
+    const std::string fixed = text::valid_utf8(html);
+    w.parse(fixed, 0);
+    return w.finish();
+  }
+  w.parse(html, 0);
+  return w.finish();
+}
+
+std::vector<HtmlUrl> find_html_urls_tree(std::string_view html, const rules::UrlRules& rules, std::size_t max,
+                                         std::size_t max_bytes) {
+  TreeWalker w(rules, max);
   w.parse(bounded_html(html, max_bytes), 0);
   return w.finish();
 }

@@ -1,7 +1,9 @@
 // URL extraction against public data: SpamAssassin's URI test cases (shared/corpora/urls), and every
 // message and HTML template of shared/corpora/messages through extraction without an error.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -10,6 +12,7 @@
 #include "rules/rules.hpp"
 #include "test_support.hpp"
 #include "urls/extract.hpp"
+#include "urls/html_urls.hpp"
 
 using namespace mailaudit;
 namespace fs = std::filesystem;
@@ -113,4 +116,95 @@ TEST_CASE("every corpus message and wrapped HTML template goes through extractio
   CHECK(messages > 300);
   CHECK(templates > 20);
   CHECK(html_found > templates);  // templates are full of links; none found would mean the HTML path is dead
+}
+
+namespace {
+
+// "source raw -> link [anchor]" per URL, sorted: what the two HTML readers are compared on.
+std::vector<std::string> url_lines(const std::vector<urls::HtmlUrl>& us) {
+  std::vector<std::string> out;
+  for (const auto& u : us) out.push_back(u.source + " " + u.raw + " -> " + u.link + " [" + u.anchor_text + "]");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string difference(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::string> d;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(d));
+  std::string s;
+  for (const auto& x : d) s += "\n    " + x;
+  return s;
+}
+
+}  // namespace
+
+// The streaming scanner against gumbo's tree on every HTML part of the corpora: the same URLs, sources,
+// links and anchor texts.
+TEST_CASE("the streaming HTML scanner finds what gumbo's tree finds on every corpus HTML part", "[corpus]") {
+  fs::path dir = test::corpora_dir() / "messages";
+  if (!fs::exists(dir)) {
+    WARN("corpus not found at " << dir << ": skipped");
+    return;
+  }
+  std::size_t parts = 0, same = 0, urls_seen = 0;
+  std::string report;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::string bytes = test::read_file(e.path());
+    std::vector<std::string> htmls;
+    if (e.path().extension() == ".html") {
+      htmls.push_back(bytes);
+    } else if (not_a_message_reason(bytes).empty()) {
+      Message m = parse_message(bytes, e.path().string(), 0);
+      for (const auto& p : m.parts)
+        if (p.media_type == "text/html") htmls.push_back(p.body);
+    }
+    for (const auto& html : htmls) {
+      ++parts;
+      auto scan = url_lines(urls::find_html_urls(html, rules_().urls()));
+      auto tree = url_lines(urls::find_html_urls_tree(html, rules_().urls()));
+      urls_seen += tree.size();
+      if (scan == tree) {
+        ++same;
+        continue;
+      }
+      report += "\n  " + e.path().string() + "\n   only the scanner:" + difference(scan, tree) +
+                "\n   only gumbo:" + difference(tree, scan);
+    }
+  }
+  std::cout << "HTML scanner vs gumbo: " << same << " of " << parts << " HTML parts identical (" << urls_seen
+            << " URLs by gumbo)" << report << "\n";
+  CHECK(parts > 100);
+  CHECK(same == parts);
+}
+
+// The same on the URL fuzz corpus (fixtures/fuzz/urls: inputs libFuzzer kept for reaching new code).
+TEST_CASE("the streaming HTML scanner finds what gumbo's tree finds on the URL fuzz corpus", "[corpus]") {
+  fs::path dir = test::source_dir() / "fixtures" / "fuzz" / "urls";
+  std::size_t inputs = 0, same = 0;
+  std::string report;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    // Gumbo turns C0 controls (ESC, BEL, ...) into U+FFFD, which browsers do not: the scanner keeps them
+    // (a URL then ends at an ISO-2022 escape instead of swallowing it). Both get the input with the
+    // controls already replaced, so that the comparison stays exact.
+    std::string html;
+    for (char c : test::read_file(e.path())) {
+      unsigned char u = static_cast<unsigned char>(c);
+      bool control = (u >= 0x01 && u <= 0x08) || u == 0x0B || (u >= 0x0E && u <= 0x1F) || u == 0x7F;
+      html += control ? std::string("\xef\xbf\xbd") : std::string(1, c);
+    }
+    ++inputs;
+    auto scan = url_lines(urls::find_html_urls(html, rules_().urls()));
+    auto tree = url_lines(urls::find_html_urls_tree(html, rules_().urls()));
+    if (scan == tree) {
+      ++same;
+      continue;
+    }
+    report += "\n  " + e.path().filename().string() + "\n   only the scanner:" + difference(scan, tree) +
+              "\n   only gumbo:" + difference(tree, scan);
+  }
+  std::cout << "HTML scanner vs gumbo on the fuzz corpus: " << same << " of " << inputs << " identical" << report << "\n";
+  CHECK(inputs > 100);
+  CHECK(same == inputs);
 }

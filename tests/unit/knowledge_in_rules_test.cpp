@@ -142,6 +142,8 @@ TEST_CASE("no SMTP reply code or enhanced status in the code of audit/ and check
     INFO(src.path << ": got reply code " << (found ? m.str() : "") << " in code, want it in rules/");
     CHECK_FALSE(found);
     for (const auto& s : src.strings) {
+      // SARIF's format version has the shape of an enhanced status, and is not one.
+      if (s == "2.1.0" && src.path.ends_with("sarif_writer.cpp")) continue;
       INFO(src.path << ": got enhanced status \"" << s << "\" in a literal, want it in rules/");
       CHECK_FALSE(std::regex_match(s, status));
     }
