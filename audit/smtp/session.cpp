@@ -357,7 +357,7 @@ probe::Session run_session(const SessionOptions& o) {
     return s.steps.back();
   };
   // Sends `command` and reads its reply into a new step; false when the session cannot go on.
-  auto exchange = [&](const std::string& stage, const std::string& command) -> bool {
+  auto converse = [&](const std::string& stage, const std::string& command) -> bool {
     probe::Step& st = step(stage, command);
     if (!c.send(command, st.problem)) {
       st.ms = c.ms();
@@ -399,10 +399,10 @@ probe::Session run_session(const SessionOptions& o) {
   }
   // EHLO, HELO when EHLO is refused with 5xx.
   auto greet = [&]() -> std::optional<Ehlo> {
-    if (!exchange("helo", "EHLO " + o.helo)) return std::nullopt;
+    if (!converse("helo", "EHLO " + o.helo)) return std::nullopt;
     if (s.steps.back().reply.code / 100 == 2) return keywords(s.steps.back().reply);
     if (s.steps.back().reply.code / 100 == 5) {
-      if (!exchange("helo", "HELO " + o.helo)) return std::nullopt;
+      if (!converse("helo", "HELO " + o.helo)) return std::nullopt;
       if (s.steps.back().reply.code / 100 == 2) return Ehlo{};
     }
     quit();
@@ -421,7 +421,7 @@ probe::Session run_session(const SessionOptions& o) {
     return finish();
   }
   if (ehlo->starttls && o.starttls != StartTls::never) {
-    if (!exchange("starttls", "STARTTLS")) return finish();
+    if (!converse("starttls", "STARTTLS")) return finish();
     if (s.steps.back().reply.code != 220) {
       s.tls.error = "STARTTLS refused";
       if (o.starttls == StartTls::require) {
@@ -440,14 +440,14 @@ probe::Session run_session(const SessionOptions& o) {
   }
   std::string mail = "MAIL FROM:<" + o.mail_from + ">";
   if (ehlo->size && o.size > 0) mail += " SIZE=" + std::to_string(o.size);
-  if (!exchange("mail", mail)) return finish();
+  if (!converse("mail", mail)) return finish();
   if (s.steps.back().reply.code / 100 != 2) {
     quit();
     return finish();
   }
   for (const auto& r : o.rcpt)
-    if (!exchange("rcpt", "RCPT TO:<" + r + ">")) return finish();
-  if (!exchange("rset", "RSET")) return finish();
+    if (!converse("rcpt", "RCPT TO:<" + r + ">")) return finish();
+  if (!converse("rset", "RSET")) return finish();
   quit();
   return finish();
 }
