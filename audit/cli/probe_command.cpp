@@ -1,5 +1,4 @@
 // `mailaudit probe --rcpt ADDR...`: ask the receiver itself, stage by stage, up to RCPT TO; never DATA.
-#include <netdb.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -13,9 +12,7 @@
 #include "output/writers.hpp"
 #include "rules/bounce_rules.hpp"
 #include "setup.hpp"
-#include "smtp/classify.hpp"
-#include "smtp/session.hpp"
-#include "smtp/targets.hpp"
+#include "smtp/run.hpp"
 #include "util/names.hpp"
 #include "util/text.hpp"
 
@@ -34,20 +31,6 @@ struct ProbeOptions {
   bool offline = false;
   int dns_timeout_ms = 2000;
 };
-
-// The machine's fully qualified name: the honest default HELO.
-std::string machine_fqdn() {
-  char name[256] = "";
-  if (gethostname(name, sizeof name - 1) != 0 || !name[0]) return "localhost";
-  addrinfo hints{}, *res = nullptr;
-  hints.ai_flags = AI_CANONNAME;
-  std::string out = name;
-  if (getaddrinfo(name, nullptr, &hints, &res) == 0 && res) {
-    if (res->ai_canonname && std::string(res->ai_canonname).find('.') != std::string::npos) out = res->ai_canonname;
-    freeaddrinfo(res);
-  }
-  return out;
-}
 
 // HOST[:PORT], IPv6 as [addr]:port; false when malformed.
 bool host_port(const std::string& spec, std::string& host, int& port) {
@@ -110,7 +93,7 @@ int run(const ProbeOptions& o, const CLI::App& cmd) {
     std::cerr << "mailaudit: --ip: \"" << o.ip << "\" is not an IPv4 or IPv6 address\n";
     return 2;
   }
-  std::string helo = cmd.count("--helo") ? o.helo : machine_fqdn();
+  std::string helo = cmd.count("--helo") ? o.helo : smtp::machine_fqdn();
   if (helo.empty() || helo.find_first_of(" \r\n") != std::string::npos) {
     std::cerr << "mailaudit: --helo: \"" << helo << "\" cannot be sent as a HELO name\n";
     return 2;
@@ -136,29 +119,11 @@ int run(const ProbeOptions& o, const CLI::App& cmd) {
     return 2;
   }
 
-  probe::ProbeResult result;
-  result.target.rcpt = o.rcpt;
-  result.target.domain = domain;
-  std::vector<smtp::Host> hosts;
-  if (!server_host.empty()) {
-    result.target.note = rules->word("probe.note_server");
-    smtp::Host h{server_host, 0, {}};
-    if (dns::parse_ip(server_host)) {
-      h.addresses.push_back(server_host);
-    } else {
-      for (auto type : {dns::RRType::A, dns::RRType::AAAA})
-        for (const auto& r : dns->resolver().lookup(server_host, type).records) h.addresses.push_back(r.value);
-    }
-    if (!h.addresses.empty()) hosts.push_back(h);
-    else result.target.note = text::fill(rules->word("probe.dns_no_address"), {{"domain", server_host}});
-  } else {
-    smtp::Targets t = smtp::mx_targets(dns->resolver(), domain, static_cast<std::size_t>(o.max_mx));
-    hosts = t.hosts;
-    for (const auto& h : hosts) result.target.mx.push_back({h.name, h.pref});
-    if (!t.problem.empty()) result.target.note = text::fill(rules->word("probe." + t.problem), {{"domain", domain}, {"detail", t.detail}});
-  }
-
-  smtp::SessionOptions so;
+  smtp::ProbeRequest req;
+  req.server_host = server_host;
+  req.domain = domain;
+  req.max_mx = static_cast<std::size_t>(o.max_mx);
+  smtp::SessionOptions& so = req.session;
   so.port = port;
   so.source = o.ip;
   so.helo = helo;
@@ -170,27 +135,11 @@ int run(const ProbeOptions& o, const CLI::App& cmd) {
   so.reply_timeout_ms = o.timeout_ms;
   so.total_timeout_ms = o.total_timeout_ms;
   so.ca_file = o.ca_file;
-  // One connection at a time, first reachable host wins; no retries of a host that answered.
-  bool reached = false;
-  for (const auto& h : hosts) {
-    for (const auto& a : h.addresses) {
-      so.host = h.name;
-      so.address = a;
-      probe::Session s = smtp::run_session(so);
-      smtp::classify(s, *rules);
-      bool unreachable = !s.steps.empty() && s.steps.front().stage == "connect" &&
-                         (s.steps.front().problem == "unreachable" || (s.steps.front().problem == "timeout" && s.steps.front().reply.code == 0 &&
-                                                                          s.transcript.size() <= 1));
-      result.sessions.push_back(std::move(s));
-      if (!unreachable) {
-        reached = true;
-        break;
-      }
-      if (isatty(STDERR_FILENO)) std::cerr << "mailaudit: " << text::fill(rules->word("probe.note_tried"), {{"host", h.name}, {"address", a}, {"why", result.sessions.back().steps.front().reply.text}}) << "\n";
-    }
-    if (reached) break;
-  }
-  smtp::summarise(result, *rules);
+  if (isatty(STDERR_FILENO))
+    req.on_unreachable = [&](const std::string& host, const std::string& address, const std::string& why) {
+      std::cerr << "mailaudit: " << text::fill(rules->word("probe.note_tried"), {{"host", host}, {"address", address}, {"why", why}}) << "\n";
+    };
+  probe::ProbeResult result = smtp::run_probe(req, dns->resolver(), *rules);
 
   std::map<std::string, std::string> words(rules->words().begin(), rules->words().end());
   if (o.format == "json") out->write(dump_json(probe_json(result), true) + "\n");

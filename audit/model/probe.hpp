@@ -2,6 +2,7 @@
 // and its classification, and where the dialogue stopped. Value types only: audit/smtp fills them,
 // audit/output writes them (schema mailaudit-probe/1 in DESIGN.md).
 #pragma once
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -92,6 +93,23 @@ struct ProbeResult {
   std::vector<Session> sessions;
   std::string summary;  // the lead sentence of the run
   bool accepted = false, rejected = false, could_not_tell = false;
+};
+
+// check --probe: per stage up to RCPT TO, what the audit predicts next to what the receiver answered.
+struct StageView {
+  std::string stage;               // connect, helo, mail, rcpt
+  std::string audit;               // the worst severity of the audit's findings whose cause lies here
+  std::vector<std::string> ids;    // those findings (errors and warnings)
+  std::string answer;              // accepted, deferred, rejected, cannot_tell, not_reached
+  std::string reply;               // the reply at this stage ("554 5.7.1 …"), "" when none
+  std::string agreement;           // agree, disagree, delayed, cannot_tell, not_reached
+  std::string note;                // one sentence for people (rules/words.toml [probe] cmp_*)
+};
+
+struct Check {
+  std::shared_ptr<const ProbeResult> result;  // one probe per run, shared by the run's reports
+  std::vector<StageView> stages;
+  std::size_t disagreements = 0;
 };
 
 }  // namespace mailaudit::probe

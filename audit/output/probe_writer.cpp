@@ -125,4 +125,71 @@ std::string probe_markdown(const probe::ProbeResult& r, const std::map<std::stri
   return out;
 }
 
+namespace {
+
+std::string check_word(const WriterOptions& o, const std::string& key) {
+  auto it = o.words.find("probe." + key);
+  return it != o.words.end() ? it->second : key;
+}
+
+std::string count_line(const probe::Check& c, const WriterOptions& o) {
+  return c.disagreements ? text::fill(check_word(o, "cmp_disagreements"), {{"count", std::to_string(c.disagreements)}})
+                         : check_word(o, "cmp_all_agree");
+}
+
+}  // namespace
+
+ordered_json probe_check_json(const probe::Check& c) {
+  ordered_json stages = ordered_json::array();
+  for (const auto& v : c.stages)
+    stages.push_back({{"stage", v.stage}, {"audit", v.audit}, {"ids", v.ids}, {"answer", v.answer},
+                      {"reply", str_or_null(v.reply)}, {"agreement", v.agreement}, {"note", v.note}});
+  ordered_json j{{"stages", stages}, {"disagreements", c.disagreements}};
+  j["result"] = c.result ? probe_json(*c.result) : ordered_json(nullptr);
+  return j;
+}
+
+std::string probe_check_text(const probe::Check& c, const WriterOptions& o) {
+  std::vector<std::vector<std::string>> rows{{check_word(o, "cmp_col_stage"), check_word(o, "cmp_col_audit"),
+                                              check_word(o, "cmp_col_answer"), check_word(o, "cmp_col_agreement"),
+                                              check_word(o, "cmp_col_note")}};
+  for (const auto& v : c.stages) rows.push_back({v.stage, v.audit, v.answer, v.agreement, text::printable(v.note, 400)});
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  std::string heading = check_word(o, "cmp_heading");
+  std::string out = "\n" + (o.colour ? "\033[1m" + heading + "\033[0m" : heading) + "\n";
+  if (c.result) out += "  " + c.result->summary + "\n";
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t i = 0; i < row.size(); ++i)
+      line += " " + row[i] + (i + 1 < row.size() ? std::string(width[i] - row[i].size() + 1, ' ') : "");
+    out += line + "\n";
+  }
+  out += "  " + count_line(c, o) + "\n";
+  if (c.result)
+    for (const auto& s : c.result->sessions) {
+      out += "  " + check_word(o, "label_transcript") + " (" + s.host + " [" + s.address + "]:" + std::to_string(s.port) + "):\n";
+      for (const auto& l : s.transcript) out += "    " + std::to_string(l.ms) + "ms " + l.dir + ": " + l.line + "\n";
+    }
+  return out;
+}
+
+std::string probe_check_markdown(const probe::Check& c, const WriterOptions& o) {
+  std::string out = "## " + check_word(o, "cmp_heading") + "\n\n";
+  if (c.result) out += "**" + text::markdown_cell(c.result->summary, 600) + "**\n\n";
+  out += "| " + check_word(o, "cmp_col_stage") + " | " + check_word(o, "cmp_col_audit") + " | " + check_word(o, "cmp_col_answer") +
+         " | " + check_word(o, "cmp_col_agreement") + " | " + check_word(o, "cmp_col_note") + " |\n|---|---|---|---|---|\n";
+  for (const auto& v : c.stages)
+    out += "| " + v.stage + " | " + v.audit + " | " + v.answer + " | " + v.agreement + " | " + text::markdown_cell(v.note, 600) + " |\n";
+  out += "\n" + count_line(c, o) + "\n";
+  if (c.result)
+    for (const auto& s : c.result->sessions) {
+      out += "\n### " + check_word(o, "label_transcript") + " (" + text::markdown_cell(s.host, 200) + ")\n\n```\n";
+      for (const auto& l : s.transcript) out += std::to_string(l.ms) + "ms " + l.dir + ": " + l.line + "\n";
+      out += "```\n";
+    }
+  return out;
+}
+
 }  // namespace mailaudit
