@@ -55,6 +55,18 @@ SCENARIOS = [
     ("relay refused", "127.0.0.10", "mail10.lab.example.com", NEWS, ["user@elsewhere.example"], "rcpt", 1),
 ]
 
+# check --probe: label, client IP, HELO, MAIL FROM, want {stage: (answer, agreement)}, want exit
+CHECK_SCENARIOS = [
+    ("clean sender: audit and receiver agree", "127.0.0.10", "mail10.lab.example.com", NEWS,
+     {"connect": ("accepted", "agree"), "helo": ("accepted", "agree"), "mail": ("accepted", "agree"),
+      "rcpt": ("accepted", "agree")}, 0),
+    ("IP on zen: predicted and refused at connect", "127.0.0.2", "mail2.lab.example.com", NEWS,
+     {"connect": ("rejected", "agree"), "helo": ("not_reached", "not_reached")}, 1),
+    ("sender on DBL: predicted, but this Postfix does not check it", "127.0.0.10", "mail10.lab.example.com",
+     "news@bad.lab.example.com", {"mail": ("accepted", "disagree"), "rcpt": ("accepted", "agree")}, 1),
+]
+MESSAGE = lab.MESSAGE
+
 STAGE_OF_COMMAND = {"CONNECT": "connect", "EHLO": "helo", "HELO": "helo", "MAIL": "mail", "RCPT": "rcpt"}
 
 
@@ -78,6 +90,17 @@ def probe(binary, ip, helo, mail_from, rcpt, ca):
            "--zone", str(lab.ZONES), "--offline", "--tls-ca", ca, "--timeout", "10000", "--format", "json"]
     for r in rcpt:
         cmd += ["--rcpt", r]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    try:
+        return proc.returncode, json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        sys.exit(f"probe_postfix: {' '.join(cmd)} exited {proc.returncode}: {proc.stdout[:300]} {proc.stderr[:300]}")
+
+
+def check_probe(binary, ip, helo, mail_from, ca):
+    cmd = [binary, "check", str(MESSAGE), "--offline", "--zone", str(lab.ZONES), "--ip", ip, "--helo", helo,
+           "--mail-from", mail_from, "--rcpt", RCPT, "--probe", "--probe-server", f"{SERVER}:{lab.PORT}",
+           "--probe-tls-ca", ca, "--format", "json"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     try:
         return proc.returncode, json.loads(proc.stdout)
@@ -170,6 +193,18 @@ def main():
                       + (f"{stop} {step['reply']['code']} {step['reply']['status']}" if stop and step else "accepted"))
                 for p in problems:
                     print("       " + p)
+            if cert == "good":
+                for label, ip, helo, mail_from, want, want_exit in CHECK_SCENARIOS:
+                    rows += 1
+                    code, j = check_probe(binary, ip, helo, mail_from, f"{tmp}/ca.pem")
+                    got = {v["stage"]: (v["answer"], v["agreement"]) for v in j.get("probe", {}).get("stages", [])}
+                    problems = [f"{st}: got {got.get(st)}, want {w}" for st, w in want.items() if got.get(st) != w]
+                    if code != want_exit:
+                        problems.append(f"exit: got {code}, want {want_exit}")
+                    failed += bool(problems)
+                    print(("ok   " if not problems else "FAIL ") + f"[check --probe] {label}: {got}")
+                    for p in problems:
+                        print("       " + p)
             lab.stop_postfix(conf)
             conf = None
     finally:
