@@ -123,6 +123,18 @@ void classify(probe::Session& s, const rules::Rules& rules) {
                            {{"host", who(s)}, {"stage", stage_phrase(br, stop ? stop->stage : "rcpt", rules)},
                             {"why", rules.word("probe.problem_" + problem)}});
   }
+  // EHLO refused, HELO accepted: not a stop (an MTA falls back to HELO), but worth saying: a client that does
+  // not fall back, or needs ESMTP (STARTTLS, SIZE), is refused here (some receivers judge the greeting once).
+  for (std::size_t i = 0; i + 1 < s.steps.size(); ++i) {
+    const auto& a = s.steps[i];
+    const auto& b = s.steps[i + 1];
+    if (a.stage == "helo" && a.command.starts_with("EHLO") && a.reply.code / 100 == 5 && b.command.starts_with("HELO") &&
+        b.reply.code / 100 == 2) {
+      std::string reply = std::to_string(a.reply.code) + (a.reply.status.empty() ? "" : " " + a.reply.status) + " " + a.reply.text;
+      o.summary += " " + text::fill(rules.word("probe.lead_ehlo_refused"), {{"reply", reply}});
+      break;
+    }
+  }
 }
 
 void summarise(probe::ProbeResult& r, const rules::Rules& rules) {

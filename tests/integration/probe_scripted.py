@@ -301,7 +301,8 @@ def main():
          lambda j: last(j)["problem"] == "too_long"),
         ("not an SMTP reply", s_garbled, [], ["user@rx.test"], 3, "helo", lambda j: last(j)["problem"] == "garbled"),
         ("EHLO refused, HELO accepted", s_ehlo_refused, [], ["user@rx.test"], 0, None,
-         lambda j: [s["command"].split(" ")[0] for s in j["sessions"][0]["steps"][1:3]] == ["EHLO", "HELO"]),
+         lambda j: [s["command"].split(" ")[0] for s in j["sessions"][0]["steps"][1:3]] == ["EHLO", "HELO"]
+         and "502" in j["sessions"][0]["outcome"]["summary"]),
         ("one of two recipients unknown: a permanent refusal (exit 1), the other accepted", s_one_rcpt_unknown, [], ["user@rx.test", "nobody@rx.test"], 1, None,
          lambda j: j["sessions"][0]["outcome"]["rejected_rcpt"] == ["nobody@rx.test"]
          and j["sessions"][0]["outcome"]["accepted_rcpt"] == ["user@rx.test"]),
