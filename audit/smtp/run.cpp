@@ -58,6 +58,7 @@ probe::ProbeResult run_probe(const ProbeRequest& req, dns::Resolver& dns, const 
       result.target.note = text::fill(rules.word("probe." + t.problem), {{"domain", req.domain}, {"detail", t.detail}});
   }
   SessionOptions so = req.session;
+  so.rules = &rules;
   for (const auto& h : hosts) {
     for (const auto& a : h.addresses) {
       so.host = h.name;

@@ -17,6 +17,8 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "bounce/reply.hpp"
 #include "util/text.hpp"
@@ -54,7 +56,11 @@ class Conn {
   Conn& operator=(const Conn&) = delete;
 
   long ms() const { return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_).count()); }
-  void note(const std::string& what) { s_.transcript.push_back({ms(), '*', what}); }
+  // A line of ours in the transcript: words from rules/words.toml [probe] t_<key>, filled.
+  void note(const std::string& key, const std::vector<std::pair<std::string, std::string>>& fill = {}) {
+    std::string what = o_.rules ? text::fill(o_.rules->word("probe.t_" + key), fill) : key;
+    s_.transcript.push_back({ms(), '*', what});
+  }
 
   // Connect with a timeout; "" on success, else why ("refused: ...", "timeout", "bind: ...").
   std::string connect() {
@@ -93,7 +99,7 @@ class Conn {
       Io io = read_line(line, deadline);
       if (io != Io::ok) {
         problem = io == Io::timeout ? "timeout" : io == Io::too_long ? "too_long" : "closed";
-        note(problem == "timeout" ? "no reply within the timeout" : problem == "too_long" ? "reply line over the limit, session ended" : "connection closed");
+        note(problem);
         r.code = 0;
         return r;
       }
@@ -103,7 +109,7 @@ class Conn {
                          (line.size() == 3 || line[3] == ' ' || line[3] == '-');
       if (!well_formed) {
         problem = "garbled";
-        note("not an SMTP reply line");
+        note("garbled");
         return r;
       }
       int code = std::stoi(line.substr(0, 3));
@@ -119,7 +125,7 @@ class Conn {
       if (line.size() == 3 || line[3] == ' ') return r;
       if (r.lines.size() >= o_.max_reply_lines) {
         problem = "too_long";
-        note("reply over the line limit, session ended");
+        note("too_many_lines");
         return r;
       }
     }
@@ -154,7 +160,7 @@ class Conn {
         if (n < 0 && errno == EINTR) continue;
       }
       problem = "closed";
-      note("could not write: connection closed");
+      note("write_failed");
       return false;
     }
     return true;
@@ -197,7 +203,7 @@ class Conn {
       t.error = (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) ? std::string("handshake timeout")
                 : code ? std::string("handshake failed: ") + msg
                        : std::string("handshake failed: connection closed");
-      note("TLS " + t.error);
+      note("tls_failed", {{"error", t.error}});
       ssl_.reset();
       return false;
     }
@@ -225,8 +231,8 @@ class Conn {
       t.verified = false;
       t.verify_error = "no certificate";
     }
-    note("TLS " + t.protocol + " " + t.cipher + (t.verified.value_or(false) ? ", chain verified" : ", chain not verified") +
-         (t.name_match.value_or(false) ? ", name matches" : ", name does not match"));
+    note(std::string("tls_up_") + (t.verified.value_or(false) ? "verified" : "not_verified") + (t.name_match.value_or(false) ? "_match" : "_mismatch"),
+         {{"protocol", t.protocol}, {"cipher", t.cipher}});
     return true;
   }
 
@@ -384,10 +390,10 @@ probe::Session run_session(const SessionOptions& o) {
       st.problem = why == "timeout" ? "timeout" : "unreachable";
       st.reply.text = why;
       st.ms = c.ms();
-      c.note("connect to " + o.address + " port " + std::to_string(o.port) + ": " + why);
+      c.note("connect_failed", {{"address", o.address}, {"port", std::to_string(o.port)}, {"why", why}});
       return finish();
     }
-    c.note("connected to " + o.address + " port " + std::to_string(o.port) + (s.source.empty() ? "" : " from " + s.source));
+    c.note(s.source.empty() ? "connected" : "connected_from", {{"address", o.address}, {"port", std::to_string(o.port)}, {"source", s.source}});
     // We never speak before the complete banner: postscreen rejects a client that talks first.
     st.reply = c.read_reply(st.problem);
     st.ms = c.ms();
@@ -416,7 +422,7 @@ probe::Session run_session(const SessionOptions& o) {
     st.problem = "tls_not_offered";
     st.ms = c.ms();
     s.tls.error = "STARTTLS not offered";
-    c.note("STARTTLS required but not offered");
+    c.note("tls_not_offered");
     quit();
     return finish();
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/probe.hpp"
+#include "rules/rules.hpp"
 
 namespace mailaudit::smtp {
 
@@ -28,6 +29,7 @@ struct SessionOptions {
   std::string ca_file;              // extra trust anchors besides the system store ("" = system only)
   std::size_t max_line = 4096;      // a longer reply line ends the session ("too_long")
   std::size_t max_reply_lines = 100;
+  const rules::Rules* rules = nullptr;  // the transcript's own notes ([probe] t_*); without: the bare keys
 };
 
 // Runs the dialogue; the result has the transcript and steps, not yet classified (smtp/classify.hpp).
