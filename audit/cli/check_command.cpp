@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "check_probe.hpp"
 #include "engine/audit.hpp"
 #include "engine/batch.hpp"
 #include "commands.hpp"
@@ -18,6 +19,7 @@
 #include "registry.hpp"
 #include "output/writers.hpp"
 #include "receivers/predict.hpp"
+#include "smtp/compare.hpp"
 #include "rules/bounce_rules.hpp"
 #include "rules/rules.hpp"
 
@@ -47,6 +49,7 @@ struct CheckOptions {
   ParseLimits limits;
   ContextOptions context;  // --config, --stream, --ignore, --baseline (context.hpp)
   std::vector<std::string> receivers;  // --receiver ID|all|auto; none given: auto
+  CheckProbeOptions probe;             // --probe, --probe-server, --probe-timeout, --probe-tls-ca
 };
 
 // --spamd HOST[:PORT] (IPv6 as [addr]:port); false when the port is not 1..65535.
@@ -79,6 +82,7 @@ bool fails(const Report& r, const std::string& fail_on) {
   if (fail_on == "never") return false;
   for (const auto& v : r.receivers)  // a reject (or defer) at a selected receiver is an error
     if (v.outcome == Outcome::reject || v.outcome == Outcome::defer) return true;
+  if (r.probe && r.probe->result && r.probe->result->rejected) return true;  // the receiver itself refused
   Severity threshold = fail_on.ends_with("warning") ? Severity::warning : Severity::error;
   const bool only_new = fail_on.starts_with("new-");  // --baseline: what the previous report did not have
   for (const auto& f : r.findings)
@@ -184,6 +188,16 @@ int run(const CheckOptions& o, CLI::App& cmd) {
   settings.content.rspamd_password = o.rspamd_password;
   settings.content.options.total_timeout_ms = o.content_timeout_ms;
   settings.content.options.connect_timeout_ms = std::min(o.content_timeout_ms, 3000);
+  // --probe: one live probe for the whole run (it depends on the envelope only), before the audit.
+  std::shared_ptr<const probe::ProbeResult> probe_result;
+  if (o.probe.enabled) {
+    std::string error;
+    probe_result = run_check_probe(o.probe, env, dns->resolver(), *rules, error);
+    if (!probe_result) {
+      std::cerr << "mailaudit: " << error << "\n";
+      return 2;
+    }
+  }
   WriterOptions wo;
   wo.colour = out->is_terminal();
   wo.generated_at = utc_now();
@@ -213,6 +227,7 @@ int run(const CheckOptions& o, CLI::App& cmd) {
     finish_report(r, context, o.context);
     if (r.error.empty())
       for (const auto* p : receivers::select_profiles(receiver_specs, profiles, r)) r.receivers.push_back(receivers::predict(*p, r));
+    if (probe_result && r.error.empty()) r.probe = smtp::compare(r, probe_result, *rules);
     if (!r.error.empty()) {
       any_unreadable = true;
       ++unreadable;
@@ -227,6 +242,8 @@ int run(const CheckOptions& o, CLI::App& cmd) {
     any_fail = any_fail || failed;
     // Exit 3: nothing at or above --fail-on, but a lookup a check needed failed, so the verdict is not final.
     any_incomplete = any_incomplete || (o.fail_on != "never" && summarise(r).incomplete);
+    // A probe that could not tell (timeout, 4xx, unreachable) leaves the verdict open too.
+    any_incomplete = any_incomplete || (o.fail_on != "never" && r.probe && r.probe->result && r.probe->result->could_not_tell);
     failing += failed && r.error.empty();
     if (o.format == "jsonl") {
       out->write(dump_json(report_json(r, wo), false) + "\n");
@@ -297,6 +314,7 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--spamd", o->spamd, "ask SpamAssassin's spamd at HOST[:PORT] (default port 783) for its score");
   cmd->add_option("--content-timeout", o->content_timeout_ms, "--rspamd / --spamd timeout per message, milliseconds")
       ->check(CLI::Range(100, 600000))->capture_default_str();
+  add_check_probe_options(*cmd, o->probe);
   cmd->add_option("--jobs", o->jobs, "messages audited at once (default: one per core); reports keep the input order")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--max-size", o->limits.max_message_bytes, "largest message in bytes")->capture_default_str();

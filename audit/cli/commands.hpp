@@ -10,6 +10,7 @@ std::function<int()> add_check_command(CLI::App& app);
 std::function<int()> add_checks_command(CLI::App& app);
 std::function<int()> add_urls_command(CLI::App& app);
 std::function<int()> add_bounce_command(CLI::App& app);
+std::function<int()> add_probe_command(CLI::App& app);
 std::function<int()> add_receivers_command(CLI::App& app);
 // Shell completion from `app`'s own definition: add it after the other subcommands.
 std::function<int()> add_completion_command(CLI::App& app);

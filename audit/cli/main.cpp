@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   auto run_checks = mailaudit::cli::add_checks_command(app);
   auto run_urls = mailaudit::cli::add_urls_command(app);
   auto run_bounce = mailaudit::cli::add_bounce_command(app);
+  auto run_probe = mailaudit::cli::add_probe_command(app);
   auto run_receivers = mailaudit::cli::add_receivers_command(app);
   auto run_completion = mailaudit::cli::add_completion_command(app);
   try {
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("checks")) return run_checks();
   if (app.got_subcommand("urls")) return run_urls();
   if (app.got_subcommand("bounce")) return run_bounce();
+  if (app.got_subcommand("probe")) return run_probe();
   if (app.got_subcommand("receivers")) return run_receivers();
   if (app.got_subcommand("completion")) return run_completion();
   return 2;

@@ -10,6 +10,7 @@
 #include "model/content.hpp"
 #include "model/envelope.hpp"
 #include "model/finding.hpp"
+#include "model/probe.hpp"
 #include "model/receiver.hpp"
 #include "model/url.hpp"
 
@@ -55,6 +56,7 @@ struct Report {
   std::string error;                 // set when the message could not be audited at all
   std::optional<BaselineInfo> baseline;  // with --baseline
   std::vector<ReceiverVerdict> receivers;  // the selected receiver profiles' verdicts (check --receiver)
+  std::optional<probe::Check> probe;       // check --probe: the receiver's own answers next to the audit's
 };
 
 enum class Verdict { pass, warn, fail };

@@ -1,5 +1,6 @@
 #include <map>
 
+#include "output/probe_writer.hpp"
 #include "output/writers.hpp"
 
 namespace mailaudit {
@@ -175,6 +176,7 @@ json report_json(const Report& r, const WriterOptions& o) {
     }
     j = std::move(with);
   }
+  if (r.probe) j["probe"] = probe_check_json(*r.probe);
   if (!r.not_run.empty()) j["not_run"] = r.not_run;
   if (!r.error.empty()) j["error"] = r.error;
   return j;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "output/writers.hpp"
+#include "output/probe_writer.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {
@@ -85,6 +86,7 @@ std::string report_markdown(const Report& r, const WriterOptions& o) {
   for (const auto& x : r.context.rcpt) rcpts += (rcpts.empty() ? "" : ", ") + x;
   out << "| RCPT TO | " << cell(rcpts, 400) << " |\n\n";
   out << receivers_markdown(r.receivers, o);
+  if (r.probe) out << probe_check_markdown(*r.probe, o);
 
   // Every blocklist answer, with what mailaudit read from it.
   std::vector<std::pair<const Finding*, const dns::Answer*>> list_rows;

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "output/writers.hpp"
+#include "output/probe_writer.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {
@@ -108,6 +109,7 @@ std::string report_text(const Report& r, const WriterOptions& o) {
   for (const auto& rc : r.context.rcpt) ctx += " rcpt <" + rc + ">";
   if (!ctx.empty()) out << "      Context:" << ctx << "\n";
   out << receivers_text(r.receivers, o);
+  if (r.probe) out << probe_check_text(*r.probe, o);
 
   // Stages in SMTP order, or the stage a bounce points at first (bounce --audit).
   std::vector<Stage> stages(all_stages.begin(), all_stages.end());
