@@ -192,7 +192,7 @@ int run(const CheckOptions& o, CLI::App& cmd) {
   std::shared_ptr<const probe::ProbeResult> probe_result;
   if (o.probe.enabled) {
     std::string error;
-    probe_result = run_check_probe(o.probe, env, dns->resolver(), *rules, error);
+    probe_result = run_check_probe(o.probe, env, dns->resolver(), *rules, profiles, error);
     if (!probe_result) {
       std::cerr << "mailaudit: " << error << "\n";
       return 2;

@@ -64,7 +64,8 @@ void add_check_probe_options(CLI::App& cmd, CheckProbeOptions& o) {
 }
 
 std::shared_ptr<const probe::ProbeResult> run_check_probe(const CheckProbeOptions& o, const Envelope& env, dns::Resolver& dns,
-                                                          const rules::Rules& rules, std::string& error) {
+                                                          const rules::Rules& rules,
+                                                          const std::vector<receivers::Profile>& profiles, std::string& error) {
   if (env.rcpt.empty()) {
     error = "--probe: needs --rcpt (the recipients to ask the receiver about)";
     return nullptr;
@@ -74,6 +75,7 @@ std::shared_ptr<const probe::ProbeResult> run_check_probe(const CheckProbeOption
     return nullptr;
   }
   smtp::ProbeRequest req;
+  req.profiles = profiles;
   for (const auto& r : env.rcpt) {
     auto at = r.rfind('@');
     if (at == std::string::npos || at == 0 || at + 1 == r.size() || r.find_first_of("<> \r\n") != std::string::npos) {

@@ -10,6 +10,7 @@
 #include "dns/resolver.hpp"
 #include "model/envelope.hpp"
 #include "model/probe.hpp"
+#include "receivers/profile.hpp"
 #include "rules/rules.hpp"
 
 namespace mailaudit::cli {
@@ -25,6 +26,7 @@ void add_check_probe_options(CLI::App& cmd, CheckProbeOptions& o);
 
 // The probe's result, or nullptr with `error` set (a one-line usage error: exit 2).
 std::shared_ptr<const probe::ProbeResult> run_check_probe(const CheckProbeOptions& o, const Envelope& env, dns::Resolver& dns,
-                                                          const rules::Rules& rules, std::string& error);
+                                                          const rules::Rules& rules,
+                                                          const std::vector<receivers::Profile>& profiles, std::string& error);
 
 }  // namespace mailaudit::cli

@@ -12,6 +12,7 @@
 #include "output/writers.hpp"
 #include "rules/bounce_rules.hpp"
 #include "setup.hpp"
+#include "receivers/profile.hpp"
 #include "smtp/run.hpp"
 #include "util/names.hpp"
 #include "util/text.hpp"
@@ -122,6 +123,12 @@ int run(const ProbeOptions& o, const CLI::App& cmd) {
   smtp::ProbeRequest req;
   req.server_host = server_host;
   req.domain = domain;
+  try {
+    req.profiles = receivers::load_profiles(o.rules_dir);
+  } catch (const receivers::ProfileError& e) {
+    std::cerr << "mailaudit: " << e.what() << "\n";
+    return 2;
+  }
   req.max_mx = static_cast<std::size_t>(o.max_mx);
   smtp::SessionOptions& so = req.session;
   so.port = port;

@@ -40,12 +40,19 @@ struct Signature {
   std::string advice;
 };
 
+// A receiver profile's rule whose reply this is (rules/receivers/<id>.toml): the findings it answers.
+struct ProfileMatch {
+  std::string profile, via;           // "postfix-strict", "reject_unknown_client_hostname"
+  std::vector<std::string> findings;  // the finding ids that rule refuses on
+};
+
 struct Classification {
   bool temporary = false;
   std::string meaning;               // one sentence for people (rules/words.toml [probe] or the signature)
   std::optional<Signature> signature;
   std::string cause_stage;           // where the cause lies ("connect", "helo", ...), "" when not known
-  std::vector<std::string> look_at;  // finding ids to look at (the signature's, else the stage's)
+  std::vector<std::string> look_at;  // finding ids to look at (a profile rule's, else the signature's, else the stage's)
+  std::optional<ProfileMatch> profile;  // the first receiver profile rule whose reply this is
 };
 
 struct Step {

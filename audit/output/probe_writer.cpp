@@ -68,6 +68,8 @@ ordered_json probe_json(const probe::ProbeResult& r) {
       cl["signature"] = c.signature ? ordered_json{{"id", c.signature->id}, {"meaning", c.signature->meaning}, {"look_at", c.signature->look_at}}
                                     : ordered_json(nullptr);
       cl["look_at"] = c.look_at;
+      cl["profile"] = c.profile ? ordered_json{{"id", c.profile->profile}, {"via", c.profile->via}, {"findings", c.profile->findings}}
+                                : ordered_json(nullptr);
       x["classification"] = cl;
       steps.push_back(x);
     }
@@ -96,6 +98,8 @@ std::string probe_text(const probe::ProbeResult& r, const std::map<std::string, 
       out += "  " + st.stage + ": " + (st.command.empty() ? "" : text::printable(st.command, 120) + " -> ") + text::printable(said, 300) + "\n";
       if (!st.classification.meaning.empty() && (st.reply.code >= 400 || !st.problem.empty()))
         out += "      " + st.classification.meaning + "\n";
+      if (const auto& pm = st.classification.profile)
+        out += "      " + w(words, "label_profile") + ": " + pm->profile + (pm->via.empty() ? "" : " (" + pm->via + ")") + "\n";
       if (!st.classification.look_at.empty()) {
         out += "      " + w(words, "label_look_at") + ":";
         for (const auto& id : st.classification.look_at) out += " " + id;

@@ -1,6 +1,9 @@
 #include "smtp/classify.hpp"
 
+#include <utility>
+
 #include "bounce/reply.hpp"
+#include "receivers/match.hpp"
 #include "rules/bounce_rules.hpp"
 #include "util/text.hpp"
 
@@ -19,7 +22,30 @@ std::string who(const probe::Session& s) {
   return s.host.empty() || s.host == s.address ? s.address : s.host + " (" + s.address + ")";
 }
 
-void classify_step(probe::Step& st, const rules::Rules& rules) {
+// The receiver profile rule whose reply this is: first among the profiles recognised by the host's MX name,
+// then those modelling server software (their replies are the software's own), then any.
+std::optional<probe::ProfileMatch> profile_match(const probe::Reply& r, const std::string& host,
+                                                 const std::vector<receivers::Profile>& profiles) {
+  std::vector<receivers::Profile> by_mx, software;
+  const std::string h = text::lower(host);
+  for (const auto& p : profiles) {
+    for (const auto& suffix : p.mx)
+      if (h == suffix || (h.size() > suffix.size() && h.ends_with("." + suffix))) {
+        by_mx.push_back(p);
+        break;
+      }
+    if (!p.server_kind.empty()) software.push_back(p);
+  }
+  std::string said = std::to_string(r.code) + (r.status.empty() ? "" : " " + r.status) + " " + r.text;
+  for (const std::vector<receivers::Profile>* set : {&std::as_const(by_mx), &std::as_const(software), &profiles}) {
+    auto m = receivers::match_reply(*set, r.code, r.status, said);
+    if (m.profile && m.rule) return probe::ProfileMatch{m.profile->id, m.rule->via, m.rule->findings};
+  }
+  return std::nullopt;
+}
+
+void classify_step(probe::Step& st, const std::string& host, const rules::Rules& rules,
+                   const std::vector<receivers::Profile>& profiles) {
   const auto& br = rules.bounces();
   auto& c = st.classification;
   if (!st.problem.empty()) {
@@ -44,6 +70,8 @@ void classify_step(probe::Step& st, const rules::Rules& rules) {
         break;
       }
   if (c.cause_stage.empty() && parse_stage(st.stage)) c.cause_stage = st.stage;
+  c.profile = profile_match(st.reply, host, profiles);
+  if (c.profile && !c.profile->findings.empty()) c.look_at = c.profile->findings;
   if (c.look_at.empty() && !c.cause_stage.empty()) c.look_at = words_list(rules.word("probe.look_at_" + c.cause_stage));
   if (c.signature) c.meaning = c.signature->meaning;
   else if (auto stage = parse_stage(c.cause_stage); stage && br.text_for(*stage))
@@ -59,9 +87,9 @@ std::string stage_phrase(const rules::BounceRules& br, const std::string& stage,
 
 }  // namespace
 
-void classify(probe::Session& s, const rules::Rules& rules) {
+void classify(probe::Session& s, const rules::Rules& rules, const std::vector<receivers::Profile>& profiles) {
   const auto& br = rules.bounces();
-  for (auto& st : s.steps) classify_step(st, rules);
+  for (auto& st : s.steps) classify_step(st, s.host, rules, profiles);
   auto& o = s.outcome;
   const probe::Step* stop = nullptr;
   bool rcpt_problem = false;

@@ -64,7 +64,7 @@ probe::ProbeResult run_probe(const ProbeRequest& req, dns::Resolver& dns, const 
       so.host = h.name;
       so.address = a;
       probe::Session s = run_session(so);
-      classify(s, rules);
+      classify(s, rules, req.profiles);
       const bool next = unreachable(s);
       result.sessions.push_back(std::move(s));
       if (!next) {

@@ -9,6 +9,7 @@
 
 #include "dns/resolver.hpp"
 #include "model/probe.hpp"
+#include "receivers/profile.hpp"
 #include "rules/rules.hpp"
 #include "smtp/session.hpp"
 
@@ -18,6 +19,7 @@ struct ProbeRequest {
   std::string server_host;  // "" = the MX hosts of `domain`
   std::string domain;       // the recipients' domain
   std::size_t max_mx = 3;
+  std::vector<receivers::Profile> profiles;  // replies recognised as these profiles' rules (rules/receivers/)
   SessionOptions session;   // host and address are filled per target; port is --server's or 25
   // Called when a host could not be reached and the next is tried (for a person watching); may be empty.
   std::function<void(const std::string& host, const std::string& address, const std::string& why)> on_unreachable;

@@ -67,6 +67,17 @@ CHECK_SCENARIOS = [
 ]
 MESSAGE = lab.MESSAGE
 
+# The reply read as a receiver profile's rule (rules/receivers/postfix-*.toml): the finding it refuses on must
+# be among the step's look_at, and the profile one modelling Postfix.
+WANT_LOOK = {
+    "client without PTR: refused at connect": "rdns.missing",
+    "client on zen: refused at connect": "dnsbl.listed",
+    "HELO not a FQDN": "helo.not_fqdn",
+    "HELO with a character no hostname has": "helo.invalid",
+    "sender domain does not exist": "sender.nxdomain",
+    "sender not a FQDN": "sender.invalid",
+}
+
 STAGE_OF_COMMAND = {"CONNECT": "connect", "EHLO": "helo", "HELO": "helo", "MAIL": "mail", "RCPT": "rcpt"}
 
 
@@ -181,6 +192,11 @@ def main():
                         problems.append("Postfix logged no reject for this client")
                     elif got is None or got[:3] != logged[:3] or not got[3].startswith(logged[3][:60]):
                         problems.append(f"got {got}, want (from the Postfix log) {logged}")
+                    if label in WANT_LOOK and step:
+                        cl = step["classification"]
+                        if WANT_LOOK[label] not in cl["look_at"] or not (cl["profile"] or {}).get("id", "").startswith("postfix"):
+                            problems.append(f"look_at: got {cl['look_at']} from profile {cl['profile']}, want {WANT_LOOK[label]} "
+                                            "from a Postfix profile")
                     if step and step["classification"]["temporary"] != (logged and logged[1] < 500):
                         problems.append(f"classification.temporary: got {step['classification']['temporary']}")
                 if stop is None or stop in ("mail", "rcpt"):  # TLS came before MAIL FROM
@@ -189,8 +205,10 @@ def main():
                     if not t["used"] or (t["verified"], t["name_match"]) != want_tls or not t["protocol"]:
                         problems.append(f"TLS ({cert} certificate): got {json.dumps(t)}, want used, verified/name_match {want_tls}")
                 failed += bool(problems)
+                prof = step["classification"]["profile"] if stop and step else None
                 print(("ok   " if not problems else "FAIL ") + f"[{cert} certificate] {label}: "
-                      + (f"{stop} {step['reply']['code']} {step['reply']['status']}" if stop and step else "accepted"))
+                      + (f"{stop} {step['reply']['code']} {step['reply']['status']}" if stop and step else "accepted")
+                      + (f" = {prof['id']} {prof['via']} {prof['findings']}" if prof else ""))
                 for p in problems:
                     print("       " + p)
             if cert == "good":
