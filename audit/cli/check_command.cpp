@@ -52,31 +52,6 @@ struct CheckOptions {
   CheckProbeOptions probe;             // --probe, --probe-server, --probe-timeout, --probe-tls-ca
 };
 
-// --spamd HOST[:PORT] (IPv6 as [addr]:port); false when the port is not 1..65535.
-bool split_host_port(const std::string& spec, std::string& host, int& port) {
-  std::string h = spec, p;
-  if (!h.empty() && h.front() == '[') {
-    auto close = h.find(']');
-    if (close == std::string::npos) return false;
-    if (close + 1 < h.size()) {
-      if (h[close + 1] != ':') return false;
-      p = h.substr(close + 2);
-    }
-    h = h.substr(1, close - 1);
-  } else if (auto colon = h.rfind(':'); colon != std::string::npos && h.find(':') == colon) {
-    p = h.substr(colon + 1);
-    h = h.substr(0, colon);
-  }
-  if (h.empty()) return false;
-  if (!p.empty()) {
-    if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
-    port = std::stoi(p);
-    if (port < 1 || port > 65535) return false;
-  }
-  host = h;
-  return true;
-}
-
 bool fails(const Report& r, const std::string& fail_on) {
   if (!r.error.empty()) return true;
   if (fail_on == "never") return false;

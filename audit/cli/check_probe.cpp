@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "setup.hpp"
 #include "smtp/run.hpp"
 #include "util/text.hpp"
 
@@ -30,27 +31,6 @@ bool local_address(const std::string& ip) {
   return ok == 0;
 }
 
-// HOST[:PORT], IPv6 as [addr]:port.
-bool host_port(const std::string& spec, std::string& host, int& port) {
-  std::string h = spec, p;
-  if (!h.empty() && h.front() == '[') {
-    auto close = h.find(']');
-    if (close == std::string::npos || (close + 1 < h.size() && h[close + 1] != ':')) return false;
-    if (close + 1 < h.size()) p = h.substr(close + 2);
-    h = h.substr(1, close - 1);
-  } else if (auto colon = h.rfind(':'); colon != std::string::npos && h.find(':') == colon) {
-    p = h.substr(colon + 1);
-    h = h.substr(0, colon);
-  }
-  if (h.empty()) return false;
-  if (!p.empty()) {
-    if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
-    port = std::stoi(p);
-    if (port < 1 || port > 65535) return false;
-  }
-  host = h;
-  return true;
-}
 
 constexpr std::size_t kMaxRcpt = 5;  // the probe's own cap (mailaudit probe --max-rcpt raises it; check does not)
 
@@ -90,7 +70,7 @@ std::shared_ptr<const probe::ProbeResult> run_check_probe(const CheckProbeOption
     if (req.domain.empty()) req.domain = d;
   }
   int port = 25;
-  if (!o.server.empty() && !host_port(o.server, req.server_host, port)) {
+  if (!o.server.empty() && !split_host_port(o.server, req.server_host, port)) {
     error = "--probe-server: expected HOST[:PORT], got \"" + o.server + "\"";
     return nullptr;
   }

@@ -33,30 +33,6 @@ struct ProbeOptions {
   int dns_timeout_ms = 2000;
 };
 
-// HOST[:PORT], IPv6 as [addr]:port; false when malformed.
-bool host_port(const std::string& spec, std::string& host, int& port) {
-  std::string h = spec, p;
-  if (!h.empty() && h.front() == '[') {
-    auto close = h.find(']');
-    if (close == std::string::npos) return false;
-    if (close + 1 < h.size()) {
-      if (h[close + 1] != ':') return false;
-      p = h.substr(close + 2);
-    }
-    h = h.substr(1, close - 1);
-  } else if (auto colon = h.rfind(':'); colon != std::string::npos && h.find(':') == colon) {
-    p = h.substr(colon + 1);
-    h = h.substr(0, colon);
-  }
-  if (h.empty()) return false;
-  if (!p.empty()) {
-    if (p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) return false;
-    port = std::stoi(p);
-    if (port < 1 || port > 65535) return false;
-  }
-  host = h;
-  return true;
-}
 
 int run(const ProbeOptions& o, const CLI::App& cmd) {
   std::unique_ptr<rules::Rules> rules;
@@ -101,7 +77,7 @@ int run(const ProbeOptions& o, const CLI::App& cmd) {
   }
   std::string server_host;
   int port = 25;
-  if (!o.server.empty() && !host_port(o.server, server_host, port)) {
+  if (!o.server.empty() && !split_host_port(o.server, server_host, port)) {
     std::cerr << "mailaudit: --server: expected HOST[:PORT], got \"" << o.server << "\"\n";
     return 2;
   }
