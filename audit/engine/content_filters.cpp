@@ -24,11 +24,6 @@ std::string score_text(double x) {
   return s == "-0" ? "0" : s;
 }
 
-std::string where(const ContentVerdict& v, const ContentEngines& e) {
-  if (v.engine == "rspamd") return e.rspamd_url;
-  return e.spamd_host + ":" + std::to_string(e.spamd_port);
-}
-
 std::string symbol_text(const ContentSymbol& s, const rules::Rules& rules) {
   const char* key = s.finding.empty() ? (s.description.empty() ? "content.symbol" : "content.symbol_described")
                                       : (s.description.empty() ? "content.symbol_finding_bare" : "content.symbol_finding");
@@ -89,10 +84,13 @@ std::vector<ContentVerdict> ask_content_filters(const Message& msg, const Envelo
     e.from = env.mail_from.value_or("");
     e.rcpt = env.rcpt;
     out.push_back(content::rspamd_check(engines.rspamd_url, msg.raw, client, e, engines.rspamd_password, engines.options));
+    out.back().address = engines.rspamd_url;
   }
-  if (!engines.spamd_host.empty())
+  if (!engines.spamd_host.empty()) {
     out.push_back(content::spamd_check(engines.spamd_host, engines.spamd_port, msg.raw, client, "REPORT", "mailaudit",
                                        engines.options));
+    out.back().address = engines.spamd_host + ":" + std::to_string(engines.spamd_port);
+  }
   return out;
 }
 
@@ -115,7 +113,7 @@ Finding content_finding(const ContentVerdict& v, const rules::Rules& rules, cons
     const std::string reason =
         text::fill(rules.word("content.reason_" + v.reason),
                    {{"detail", v.reason_detail}, {"limit", std::to_string(engines.options.max_message_bytes)}});
-    f = make_finding(rules, engine->unavailable, {{"reason", reason}, {"where", where(v, engines)}});
+    f = make_finding(rules, engine->unavailable, {{"reason", reason}, {"where", v.address}});
   } else {
     std::string id = rules.content().action_finding(v.engine, v.action);
     if (id.empty()) throw std::logic_error("rules/content.toml maps no action of " + v.engine + " to \"" + v.action + "\"");

@@ -14,6 +14,7 @@ struct ContentSymbol {
 
 struct ContentVerdict {
   std::string engine;          // "rspamd" or "spamassassin" (JSON and finding ids)
+  std::string address;         // where it was asked (the URL, host:port), for people
   bool available = false;      // false: the engine could not tell (down, garbage, timeout, too large)
   std::string reason;          // why unavailable: a key of [content] in rules/words.toml ("reason_" + key)
   std::string reason_detail;   // the reason's {detail}: host:port, the system's error text, a size

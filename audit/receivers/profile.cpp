@@ -6,6 +6,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "rules/toml_read.hpp"
+
 #include "rules/embedded.hpp"
 #include "util/names.hpp"
 
@@ -13,36 +15,18 @@ namespace mailaudit::receivers {
 
 namespace {
 
-std::string where(const std::string& file, const toml::source_region& src) {
-  return file + ":" + std::to_string(src.begin.line);
-}
-
+// The shared getters (rules/toml_read.hpp), failing with this loader's error type.
 [[noreturn]] void fail(const std::string& file, const toml::node& node, const std::string& what) {
-  throw ProfileError(where(file, node.source()) + ": " + what);
+  rules::toml_read::fail<ProfileError>(file, node, what);
 }
-
 std::string require_string(const std::string& file, const toml::table& t, std::string_view key) {
-  const toml::node* n = t.get(key);
-  if (!n) fail(file, t, "missing key \"" + std::string(key) + "\"");
-  if (!n->is_string()) fail(file, *n, "\"" + std::string(key) + "\" must be a string");
-  return std::string(*n->value<std::string>());
+  return rules::toml_read::require_string<ProfileError>(file, t, key);
 }
-
+std::vector<std::string> string_list(const std::string& file, const toml::table& t, std::string_view key) {
+  return rules::toml_read::string_list<ProfileError>(file, t, key);
+}
 std::string optional_string(const std::string& file, const toml::table& t, std::string_view key) {
   return t.get(key) ? require_string(file, t, key) : std::string();
-}
-
-std::vector<std::string> string_list(const std::string& file, const toml::table& t, std::string_view key) {
-  std::vector<std::string> out;
-  const toml::node* n = t.get(key);
-  if (!n) return out;
-  const toml::array* a = n->as_array();
-  if (!a) fail(file, *n, "\"" + std::string(key) + "\" must be an array of strings");
-  for (const auto& el : *a) {
-    if (!el.is_string()) fail(file, el, "\"" + std::string(key) + "\" must hold only strings");
-    out.push_back(std::string(*el.value<std::string>()));
-  }
-  return out;
 }
 
 Stage require_stage(const std::string& file, const toml::node& n, const std::string& what) {
@@ -137,7 +121,7 @@ Profile parse_profile(const std::string& text, const std::string& file) {
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {
-    throw ProfileError(where(file, e.source()) + ": " + std::string(e.description()));
+    throw ProfileError(rules::toml_read::where(file, e.source()) + ": " + std::string(e.description()));
   }
   Profile p;
   p.file = file;

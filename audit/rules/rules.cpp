@@ -9,6 +9,8 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "rules/toml_read.hpp"
+
 #include "util/names.hpp"
 #include "util/text.hpp"
 #include "rules/bounce_rules.hpp"
@@ -18,33 +20,15 @@ namespace mailaudit::rules {
 
 namespace {
 
-// "file:line". A node merged in from a --rules overlay names the overlay's file, not the built-in one.
-std::string where(const std::string& file, const toml::source_region& src) {
-  return (src.path && !src.path->empty() ? *src.path : file) + ":" + std::to_string(src.begin.line);
-}
-
+// The shared getters (rules/toml_read.hpp), failing with this loader's error type.
 [[noreturn]] void fail(const std::string& file, const toml::node& node, const std::string& what) {
-  throw RulesError(where(file, node.source()) + ": " + what);
+  rules::toml_read::fail<RulesError>(file, node, what);
 }
-
 std::string require_string(const std::string& file, const toml::table& t, std::string_view key) {
-  const toml::node* n = t.get(key);
-  if (!n) fail(file, t, "missing key \"" + std::string(key) + "\"");
-  if (!n->is_string()) fail(file, *n, "\"" + std::string(key) + "\" must be a string");
-  return std::string(*n->value<std::string>());
+  return rules::toml_read::require_string<RulesError>(file, t, key);
 }
-
 std::vector<std::string> string_list(const std::string& file, const toml::table& t, std::string_view key) {
-  std::vector<std::string> out;
-  const toml::node* n = t.get(key);
-  if (!n) return out;
-  const toml::array* a = n->as_array();
-  if (!a) fail(file, *n, "\"" + std::string(key) + "\" must be an array of strings");
-  for (const auto& el : *a) {
-    if (!el.is_string()) fail(file, el, "\"" + std::string(key) + "\" must hold only strings");
-    out.push_back(std::string(*el.value<std::string>()));
-  }
-  return out;
+  return rules::toml_read::string_list<RulesError>(file, t, key);
 }
 
 void load_findings(const std::string& file, const toml::table& root,
@@ -636,7 +620,7 @@ toml::table parse_toml(const std::string& text, const std::string& path) {
   try {
     return toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    throw RulesError(where(path, e.source()) + ": " + std::string(e.description()));
+    throw RulesError(toml_read::where(path, e.source()) + ": " + std::string(e.description()));
   }
 }
 

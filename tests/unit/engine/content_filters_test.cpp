@@ -120,6 +120,7 @@ TEST_CASE("a content verdict becomes one finding with the engine's figures, symb
   for (const auto& r : rows) {
     INFO(r.label);
     ContentVerdict v = r.verdict;
+    v.address = v.engine == "rspamd" ? engines.rspamd_url : engines.spamd_host + ":783";  // as ask_content_filters sets it
     annotate(v, builtin().content());
     const Finding f = content_finding(v, builtin(), engines);
     INFO("got id " << f.id << ", want " << r.id);
