@@ -231,12 +231,55 @@ TEST_CASE("embedded redirect targets", "[unit]") {
       {"base64 path segment", "https://t.example.net/r/aHR0cHM6Ly90YXJnZXQuZXhhbXBsZS5jb20vYg==", "https://target.example.com/b"},
       {"rule with host in path", "http://www.nate.com/r/DM03/target.example.com/bam/?man=1", "http://target.example.com/bam/?man=1"},
       {"no target", "https://example.com/a?b=c", ""},
+      // A target's own query: an encoded '&' in it is not where the wrapper's query splits.
+      {"encoded target with an encoded query", "https://click.example.com/t?u=https%3A%2F%2Fshop.example.org%2Fp%3Fa%3D1%26b%3D2&id=9",
+       "https://shop.example.org/p?a=1&b=2"},
+      {"target's own %26 kept", "https://t.example.net/c?u=https%3A%2F%2Fshop.example.org%2Fs%3Fq%3Dtom%2526jerry",
+       "https://shop.example.org/s?q=tom%26jerry"},
+      {"google q= with %26 in the target", "https://www.google.com/url?q=https://shop.example.org/s?x%3D1%26y%3D2&sa=D",
+       "https://shop.example.org/s?x%3D1%26y%3D2"},
+      {"twice-encoded target keeps its own %26",
+       "https://t.example.net/c?dest=https%253A%252F%252Fshop.example.org%252Fs%253Fq%253Dtom%252526jerry",
+       "https://shop.example.org/s?q=tom%26jerry"},
+      {"safe links with an encoded '&'",
+       "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fshop.example.org%2Fp%3Fa%3D1%26b%3D2&data=05%7C01",
+       "https://shop.example.org/p?a=1&b=2"},
+      {"encoded host in a plain target decoded", "https://t.example.net/c?u=https://shop%2Eexample.org/p", "https://shop.example.org/p"},
+      {"upper-case redirector host", "https://WWW.GOOGLE.COM/url?q=https://target.example.com/x&sa=D", "https://target.example.com/x"},
   };
   for (const auto& r : rows) {
     std::string got = embedded_target(r.url, url_rules());
     INFO(r.label << ": got \"" << got << "\", want \"" << r.want << "\"");
     CHECK(got == r.want);
   }
+}
+
+TEST_CASE("unwrapped targets through extraction: not cut at their own encoded '&'", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* href;
+    const char* want;  // the unwrapped target's normalised URL
+  };
+  const Row rows[] = {
+      {"encoded target with a query", "https://click.example.com/t?u=https%3A%2F%2Fshop.example.org%2Fp%3Fa%3D1%26b%3D2&amp;id=9",
+       "https://shop.example.org/p?a=1&b=2"},
+      {"target's own %26", "https://t.example.net/c?u=https%3A%2F%2Fshop.example.org%2Fs%3Fq%3Dtom%2526jerry%26page%3D2",
+       "https://shop.example.org/s?q=tom%26jerry&page=2"},
+      {"google q= with %26", "https://www.google.com/url?q=https://shop.example.org/s?x%3D1%26y%3D2&amp;sa=D",
+       "https://shop.example.org/s?x=1%26y=2"},
+  };
+  for (const auto& r : rows) {
+    auto found = extract_html(std::string("<a href=\"") + r.href + "\">x</a>");
+    std::string got;
+    for (const auto& u : found)
+      if (u.has("unwrapped")) got = u.url;
+    INFO(r.label << ": got \"" << got << "\", want \"" << r.want << "\"");
+    CHECK(got == r.want);
+  }
+  INFO("normalising keeps an encoded '&', '#' or '+' in a query and '?' or '#' in a path");
+  auto n = normalise_url("https://a.example/p%3Fx%23y?q=a%26b%23c%2Bd%3De");
+  REQUIRE(n);
+  CHECK(n->url == "https://a.example/p%3Fx%23y?q=a%26b%23c%2Bd=e");
 }
 
 TEST_CASE("headers: List-* URIs, address domains, Message-ID, Subject", "[unit]") {
