@@ -149,20 +149,24 @@ class Scanner {
     out_.push_back({std::string(s_.substr(b, e - b)), std::move(link), b});
   }
 
-  // http://, https://, ftp://, mailto: anywhere, even glued to a preceding word.
+  // http://, https://, ftp://, mailto: anywhere, even glued to a preceding word; defanged ones (hxxp://,
+  // rules/urls.toml) with the scheme they stand for.
   void scheme_urls() {
+    std::vector<std::pair<std::string_view, std::string_view>> schemes = {
+        {"https", "https"}, {"http", "http"}, {"ftp", "ftp"}, {"mailto", "mailto"}};
+    for (const auto& [written, meant] : rules_.defanged_schemes) schemes.emplace_back(written, meant);
     for (std::size_t colon = s_.find(':'); colon != std::string_view::npos && !full(); colon = s_.find(':', colon + 1)) {
-      static const std::string_view schemes[] = {"https", "http", "ftp", "mailto"};
-      for (auto scheme : schemes) {
+      for (auto [scheme, meant] : schemes) {
         if (colon < scheme.size() || !text::iequals(s_.substr(colon - scheme.size(), scheme.size()), scheme)) continue;
         std::size_t b = colon - scheme.size();
-        bool mailto = scheme == "mailto";
+        bool mailto = meant == "mailto";
         if (!mailto && s_.substr(colon + 1, 2) != "//") break;
         if (used(b, colon + 1)) break;
         std::size_t e = trim_trailing(s_, b, list_end(s_, colon + 1, url_end(s_, colon + 1, true)));
         if (e <= colon + 1) break;
-        std::string_view candidate = s_.substr(b, e - b);
-        if (accept_scheme_url(candidate, mailto)) take(b, e, std::string(candidate));
+        std::string link = scheme == meant ? std::string(s_.substr(b, e - b))  // as written, case and all
+                                           : std::string(meant) + std::string(s_.substr(colon, e - colon));
+        if (accept_scheme_url(link, mailto)) take(b, e, std::move(link));
         break;
       }
     }

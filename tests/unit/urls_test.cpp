@@ -188,6 +188,10 @@ TEST_CASE("free text: what a mail client links", "[unit]") {
       {"local part before a bad domain", "first.name@example..com", ""},
       {"fragment only", "#section.example.com", "http://section.example.com"},
       {"relative path", "/relative/page.example.com.html", ""},
+      // Defanged schemes (rules/urls.toml): what SpamAssassin reads them as.
+      {"defanged hxxp", "Check this link: hxxp://malicious.example.com/phish", "http://malicious.example.com/phish"},
+      {"defanged hxxps, upper case", "HXXPS://malicious.example.com/", "https://malicious.example.com/"},
+      {"an upper-case scheme kept as written", "HTTPS://a.example.com/", "HTTPS://a.example.com/"},
   };
   for (const auto& r : rows) {
     std::string got = links_of(find_text_urls(r.text, url_rules()));
