@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """scripts/bench urls: URL extraction throughput over shared/corpora/messages (messages as they are, HTML
 templates wrapped into MIME), mailaudit in one process against rspamd's `rspamadm mime urls` one process per
-file (how it is used from the command line), and every host rspamd finds that mailaudit does not.
+file (how it is used from the command line) and SpamAssassin's URI parser (scripts/sa_uris.pl, the library in
+one process: `spamassassin -t` per file would time its rule loading), and every host a peer finds that
+mailaudit does not.
 
   scripts/bench_urls.py BENCH_BINARY CORPORA_DIR [ROUNDS]
 """
@@ -44,30 +46,54 @@ def main():
     for line in hosts_file.read_text().splitlines():
         d = json.loads(line)
         ours[d["file"]] = set(d["hosts"])
+    def a_label(host):
+        host = host.strip().lower().rstrip(".")
+        if not host.isascii():  # peers keep U-labels; mailaudit reports A-labels
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                pass
+        return host
+
+    def report(peer, missed):
+        print(f"hosts {peer} found that mailaudit did not: {len(missed)}")
+        for f, h in missed:
+            print(f"  {h}  ({f})")
+
     if not shutil.which("rspamadm"):
         print("rspamd: rspamadm not installed (apt-get install rspamd); no peer figure")
-        return 0
-    missed = []
-    start = time.monotonic()
-    for f in files:
-        p = subprocess.run(["rspamadm", "mime", "urls", "-H", str(f)], capture_output=True, text=True, errors="replace")
+    else:
+        missed = []
+        start = time.monotonic()
+        for f in files:
+            p = subprocess.run(["rspamadm", "mime", "urls", "-H", str(f)], capture_output=True, text=True, errors="replace")
+            for line in p.stdout.splitlines():
+                host = a_label(line)
+                if not host or line.startswith("File:") or " " in host:
+                    continue
+                if host not in ours.get(str(f), set()):
+                    missed.append((f, host))
+        secs = time.monotonic() - start
+        print(f"rspamd:    {len(files)} messages, one `rspamadm mime urls -H` process each, in {secs:.3f} s: "
+              f"{len(files) / secs:.0f} messages/s, {1000 * secs / len(files):.3f} ms/message")
+        report("rspamd", missed)
+    sa = pathlib.Path(__file__).resolve().parent / "sa_uris.pl"
+    if subprocess.run(["perl", "-MMail::SpamAssassin", "-e", "1"], capture_output=True).returncode != 0:
+        print("SpamAssassin: Mail::SpamAssassin not installed (apt-get install spamassassin); no peer figure")
+    else:
+        start = time.monotonic()
+        p = subprocess.run(["perl", str(sa)] + [str(f) for f in files], capture_output=True, text=True, errors="replace")
+        secs = time.monotonic() - start
+        missed = []
         for line in p.stdout.splitlines():
-            host = line.strip().lower().rstrip(".")
-            if not host or line.startswith("File:") or " " in host:
-                continue
-            if not host.isascii():  # rspamd keeps U-labels; mailaudit reports A-labels
-                try:
-                    host = host.encode("idna").decode("ascii")
-                except UnicodeError:
-                    pass
-            if host not in ours.get(str(f), set()):
-                missed.append((f, host))
-    secs = time.monotonic() - start
-    print(f"rspamd:    {len(files)} messages, one `rspamadm mime urls -H` process each, in {secs:.3f} s: "
-          f"{len(files) / secs:.0f} messages/s, {1000 * secs / len(files):.3f} ms/message")
-    print(f"hosts rspamd found that mailaudit did not: {len(missed)}")
-    for f, h in missed:
-        print(f"  {h}  ({f})")
+            f, _, hosts = line.partition("\t")
+            for host in hosts.split():
+                host = a_label(host)
+                if host and host not in ours.get(f, set()):
+                    missed.append((f, host))
+        print(f"SpamAssassin: {len(files)} messages in one process (get_uri_detail_list), in {secs:.3f} s: "
+              f"{len(files) / secs:.0f} messages/s, {1000 * secs / len(files):.3f} ms/message")
+        report("SpamAssassin", missed)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

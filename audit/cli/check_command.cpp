@@ -17,6 +17,7 @@
 #include "output.hpp"
 #include "setup.hpp"
 #include "registry.hpp"
+#include "output/streams.hpp"
 #include "output/writers.hpp"
 #include "receivers/predict.hpp"
 #include "smtp/compare.hpp"
@@ -63,20 +64,6 @@ bool fails(const Report& r, const std::string& fail_on) {
   for (const auto& f : r.findings)
     if (!f.ignored && f.severity <= threshold && (!only_new || f.change == "new")) return true;
   return false;
-}
-
-// What the text batch summary needs of a report: verdict inputs and finding ids, not the evidence.
-Report strip_for_summary(const Report& r) {
-  Report s;
-  s.error = r.error;
-  for (const auto& f : r.findings) {
-    Finding copy;
-    copy.id = f.id;
-    copy.stage = f.stage;
-    copy.severity = f.severity;
-    s.findings.push_back(std::move(copy));
-  }
-  return s;
 }
 
 int run(const CheckOptions& o, CLI::App& cmd) {
@@ -183,8 +170,13 @@ int run(const CheckOptions& o, CLI::App& cmd) {
   else wo.fail_threshold = o.fail_on.ends_with("warning") ? Severity::warning : Severity::error;
   wo.config = config_used(context, o.context);
 
-  std::vector<Report> collected;
-  std::vector<Report> summary_input;  // text batches: findings only, for the closing summary
+  // Every format writes each report as it comes (json, junit and sarif keep only what their end needs).
+  Sink sink = [&](std::string_view t) { out->write(std::string(t)); };
+  std::unique_ptr<ReportStream> stream;
+  if (o.format == "json") stream = json_stream(wo, sink);
+  else if (o.format == "junit") stream = junit_stream(wo, sink);
+  else if (o.format == "sarif") stream = sarif_stream(wo, sink);
+  BatchSummary summary;  // text batches: the closing summary
   bool any_unreadable = false, any_fail = false, any_incomplete = false;
   std::size_t count = 0, failing = 0, unreadable = 0;
   // Progress on stderr only when a person watches it: never when piped or in CI logs.
@@ -223,30 +215,25 @@ int run(const CheckOptions& o, CLI::App& cmd) {
     if (o.format == "jsonl") {
       out->write(dump_json(report_json(r, wo), false) + "\n");
     } else if (o.format == "text") {
-      out->write((count ? "\n" : "") + report_text(without_ignored(r), wo));
-      summary_input.push_back(strip_for_summary(without_ignored(r)));
+      Report shown = without_ignored(r);
+      out->write((count ? "\n" : "") + report_text(shown, wo));
+      summary.add(shown);
     } else if (o.format == "html") {
       // One page per message; a batch with --output gets the pages one after another (use jsonl for tools).
       out->write(report_html(without_ignored(r), wo));
     } else if (o.format == "markdown") {
       out->write((count ? "\n---\n\n" : "") + report_markdown(without_ignored(r), wo));
+    } else if (o.format == "junit") {
+      stream->add(without_ignored(r));
     } else {
-      collected.push_back(std::move(r));
+      stream->add(r);
     }
     ++count;
     show_progress(false);
   });
   if (count > 1) show_progress(true);
-  if (o.format == "text" && count > 1) out->write(batch_summary_text(summary_input, wo));
-  if (o.format == "junit") {
-    for (auto& r : collected) r = without_ignored(r);
-    out->write(junit_xml(collected, wo));
-  }
-  if (o.format == "sarif") out->write(dump_json(sarif_json(collected, wo), true) + "\n");
-  if (o.format == "json") {
-    if (collected.size() == 1) out->write(dump_json(report_json(collected.front(), wo), true) + "\n");
-    else out->write(dump_json(batch_json(collected, wo), true) + "\n");
-  }
+  if (o.format == "text" && count > 1) out->write(batch_summary_text(summary, wo));
+  if (stream) stream->finish();
   if (any_unreadable) return 2;
   return any_fail ? 1 : any_incomplete ? 3 : 0;
 }

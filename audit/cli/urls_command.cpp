@@ -6,6 +6,7 @@
 #include "message/input.hpp"
 #include "output.hpp"
 #include "setup.hpp"
+#include "output/streams.hpp"
 #include "output/writers.hpp"
 #include "rules/rules.hpp"
 #include "urls/extract.hpp"
@@ -34,7 +35,7 @@ int run(const UrlsOptions& o) {
   }
   bool unreadable = false;
   std::size_t count = 0;
-  nlohmann::ordered_json all = nlohmann::ordered_json::array();
+  UrlsJsonStream json([&](std::string_view t) { out->write(std::string(t)); });  // each message as it comes
   read_inputs(o.messages, o.limits, [&](RawMessage&& raw) {
     if (!raw.error.empty()) {
       unreadable = true;
@@ -45,14 +46,11 @@ int run(const UrlsOptions& o) {
     Message m = parse_message(std::move(raw.bytes), raw.source, raw.index, o.limits);
     auto found = urls::extract_urls(m, rules->urls());
     auto domains = urls::distinct_domains(found);
-    if (o.format == "json") all.push_back(urls_json(source, found, domains));
+    if (o.format == "json") json.add(source, found, domains);
     else out->write((count ? "\n" : "") + urls_text(source, found, domains));
     ++count;
   });
-  if (o.format == "json") {
-    if (all.size() == 1) out->write(dump_json(all.front(), true) + "\n");
-    else out->write(dump_json({{"schema", "mailaudit-urls-batch/1"}, {"messages", all}}, true) + "\n");
-  }
+  if (o.format == "json") json.finish();
   return unreadable ? 2 : 0;
 }
 

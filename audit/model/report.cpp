@@ -45,21 +45,23 @@ Summary summarise(const Report& r) {
   return s;
 }
 
+void BatchSummary::add(const Report& r) {
+  ++messages;
+  ++verdicts[summarise(r).verdict];
+  if (!r.error.empty()) ++unreadable;
+  std::map<std::string, bool> seen;  // a message counts once per id
+  for (const auto& f : r.findings) {
+    if (f.severity == Severity::pass || f.ignored || seen[f.id]) continue;
+    seen[f.id] = true;
+    auto [it, inserted] = by_id.try_emplace(f.id, IdCount{f.stage, f.severity, 0});
+    if (f.severity < it->second.severity) it->second.severity = f.severity;
+    ++it->second.messages;
+  }
+}
+
 BatchSummary summarise_batch(const std::vector<Report>& rs) {
   BatchSummary b;
-  for (Verdict v : {Verdict::pass, Verdict::warn, Verdict::fail}) b.verdicts[v] = 0;
-  for (const auto& r : rs) {
-    ++b.verdicts[summarise(r).verdict];
-    if (!r.error.empty()) ++b.unreadable;
-    std::map<std::string, bool> seen;  // a message counts once per id
-    for (const auto& f : r.findings) {
-      if (f.severity == Severity::pass || f.ignored || seen[f.id]) continue;
-      seen[f.id] = true;
-      auto [it, inserted] = b.by_id.try_emplace(f.id, BatchSummary::IdCount{f.stage, f.severity, 0});
-      if (f.severity < it->second.severity) it->second.severity = f.severity;
-      ++it->second.messages;
-    }
-  }
+  for (const auto& r : rs) b.add(r);
   return b;
 }
 

@@ -79,7 +79,8 @@ Summary summarise(const Report& r);
 // A batch in numbers: verdicts, unreadable messages, and per finding id (non-pass) how many messages carry
 // it, at which stage, and its worst severity.
 struct BatchSummary {
-  std::map<Verdict, std::size_t> verdicts;
+  std::map<Verdict, std::size_t> verdicts{{Verdict::pass, 0}, {Verdict::warn, 0}, {Verdict::fail, 0}};
+  std::size_t messages = 0;
   std::size_t unreadable = 0;
   struct IdCount {
     Stage stage = Stage::end_of_data;
@@ -87,6 +88,8 @@ struct BatchSummary {
     std::size_t messages = 0;
   };
   std::map<std::string, IdCount> by_id;
+  // Counts one more report: a batch summed as it goes, without keeping its reports.
+  void add(const Report& r);
 };
 BatchSummary summarise_batch(const std::vector<Report>& rs);
 std::string_view to_string(Verdict v);

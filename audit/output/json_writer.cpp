@@ -182,23 +182,21 @@ json report_json(const Report& r, const WriterOptions& o) {
   return j;
 }
 
-json batch_json(const std::vector<Report>& rs, const WriterOptions& o) {
-  json reports = json::array();
-  for (const auto& r : rs) reports.push_back(report_json(r, o));
-  BatchSummary b = summarise_batch(rs);
+json batch_json(const BatchSummary* b, const WriterOptions& o, json reports) {
+  json j = {{"schema", "mailaudit-batch/1"},
+            {"tool", {{"name", "mailaudit"}, {"version", o.version}}},
+            {"generated_at", o.generated_at},
+            {"reports", std::move(reports)}};
+  if (!b) return j;
   json findings = json::array();
-  for (const auto& [id, c] : b.by_id)
+  for (const auto& [id, c] : b->by_id)
     findings.push_back({{"id", id}, {"stage", std::string(to_string(c.stage))}, {"messages", c.messages}});
-  return {{"schema", "mailaudit-batch/1"},
-          {"tool", {{"name", "mailaudit"}, {"version", o.version}}},
-          {"generated_at", o.generated_at},
-          {"reports", reports},
-          {"summary",
-           {{"messages", rs.size()},
-            {"unreadable", b.unreadable},
-            {"verdicts", {{"pass", b.verdicts[Verdict::pass]}, {"warn", b.verdicts[Verdict::warn]},
-                          {"fail", b.verdicts[Verdict::fail]}}},
-            {"findings", findings}}}};
+  j["summary"] = {{"messages", b->messages},
+                  {"unreadable", b->unreadable},
+                  {"verdicts", {{"pass", b->verdicts.at(Verdict::pass)}, {"warn", b->verdicts.at(Verdict::warn)},
+                                {"fail", b->verdicts.at(Verdict::fail)}}},
+                  {"findings", findings}};
+  return j;
 }
 
 std::string dump_json(const json& j, bool pretty) {

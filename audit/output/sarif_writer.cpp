@@ -2,7 +2,7 @@
 // emitted; results = the non-pass findings, each located in its message file.
 #include <map>
 
-#include "output/writers.hpp"
+#include "output/streams.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {
@@ -44,41 +44,45 @@ std::string message_text(const Finding& f) {
   return text::valid_utf8(s);
 }
 
-}  // namespace
+// The version is read off the schema's name: one place says it (and a bare "2.1.0" literal reads like an
+// enhanced status code to the knowledge test).
+const std::string& schema_uri() {
+  static const std::string schema = "https://json.schemastore.org/sarif-2.1.0.json";
+  return schema;
+}
 
-json sarif_json(const std::vector<Report>& rs, const WriterOptions& o) {
-  json rules = json::array(), results = json::array(), artifacts = json::array(), notifications = json::array();
-  std::map<std::string, std::size_t> rule_index, artifact_index;
-  auto rule_for = [&](const Finding& f) {
-    auto [it, added] = rule_index.try_emplace(f.id, rules.size());
-    if (added) {
-      json rule = {{"id", f.id},
-                   {"shortDescription", {{"text", text::valid_utf8(f.title)}}},
-                   {"defaultConfiguration", {{"level", level_of(f.severity_was.value_or(f.severity))}}},
-                   {"properties", {{"check", f.check}, {"stage", std::string(to_string(f.stage))}}}};
-      if (!f.remedy.empty()) rule["help"] = {{"text", text::valid_utf8(f.remedy)}};
-      if (!f.references.empty() && f.references.front().starts_with("http")) rule["helpUri"] = f.references.front();
-      rules.push_back(std::move(rule));
-    }
-    return it->second;
-  };
-  auto artifact_for = [&](const std::string& source) {
-    auto [it, added] = artifact_index.try_emplace(source, artifacts.size());
-    if (added) artifacts.push_back({{"location", {{"uri", uri_of(source)}}}});
-    return it->second;
-  };
-  auto location = [&](const Report& r, std::size_t line = 0) {
-    std::size_t a = artifact_for(r.message.source);
-    json physical = {{"artifactLocation", {{"uri", uri_of(r.message.source)}, {"index", a}}}};
-    if (line) physical["region"] = {{"startLine", line}};  // the header field or URL the finding is about
-    return json::array({{{"physicalLocation", physical}}});
-  };
-  for (const auto& r : rs) {
+std::string sarif_version() {
+  const std::string& schema = schema_uri();
+  return schema.substr(schema.rfind("sarif-") + 6, schema.size() - schema.rfind("sarif-") - 6 - 5);
+}
+
+// Spooled elements of one of the document's arrays, each indented to its place and joined by ",\n".
+struct Elements {
+  Spool spool;
+  std::size_t indent = 0;
+  bool any = false;
+  void add(const json& j) {
+    spool.append((any ? ",\n" : "") + stream_detail::indented(dump_json(j, true), indent));
+    any = true;
+  }
+};
+
+class SarifStream : public ReportStream {
+ public:
+  SarifStream(const WriterOptions& o, Sink sink) : o_(o), sink_(std::move(sink)) {
+    // Where each array sits does not depend on what comes before it: take the indents off an empty skeleton.
+    auto p = stream_detail::split_at_markers(dump_json(document(true), true));
+    notifications_.indent = p.indent[0] + 2;
+    artifacts_.indent = p.indent[1] + 2;
+    results_.indent = p.indent[2] + 2;
+  }
+
+  void add(const Report& r) override {
     if (!r.error.empty()) {
-      notifications.push_back({{"level", "error"},
-                               {"message", {{"text", text::valid_utf8(r.message.source + ": " + r.error)}}},
-                               {"locations", location(r)}});
-      continue;
+      notifications_.add({{"level", "error"},
+                          {"message", {{"text", text::valid_utf8(r.message.source + ": " + r.error)}}},
+                          {"locations", location(r)}});
+      return;
     }
     for (const auto& f : r.findings) {
       if (f.severity == Severity::pass) continue;
@@ -93,37 +97,92 @@ json sarif_json(const std::vector<Report>& rs, const WriterOptions& o) {
       json props = {{"stage", std::string(to_string(f.stage))}, {"message_index", r.message.index}};
       if (f.severity_was) props["severity_was"] = std::string(to_string(*f.severity_was));
       res["properties"] = std::move(props);
-      results.push_back(std::move(res));
+      results_.add(res);
     }
     if (r.baseline)
       for (const auto& f : r.baseline->resolved) {
         std::size_t ri = rule_for(f);
-        results.push_back({{"ruleId", f.id},
-                           {"ruleIndex", ri},
-                           {"level", level_of(f.severity)},
-                           {"message", {{"text", text::valid_utf8(f.title)}}},
-                           {"locations", location(r)},
-                           {"baselineState", "absent"},
-                           {"properties", {{"stage", std::string(to_string(f.stage))}, {"message_index", r.message.index}}}});
+        results_.add({{"ruleId", f.id},
+                      {"ruleIndex", ri},
+                      {"level", level_of(f.severity)},
+                      {"message", {{"text", text::valid_utf8(f.title)}}},
+                      {"locations", location(r)},
+                      {"baselineState", "absent"},
+                      {"properties", {{"stage", std::string(to_string(f.stage))}, {"message_index", r.message.index}}}});
       }
   }
-  json invocation = {{"executionSuccessful", notifications.empty()}};
-  if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
-  json driver = {{"name", "mailaudit"}, {"version", o.version}, {"rules", rules}};
-  json run = {{"tool", {{"driver", driver}}},
-              {"invocations", json::array({invocation})},
-              {"artifacts", artifacts},
-              {"results", results}};
-  if (o.config) {
-    json cfg = {{"stream", o.config->stream}, {"ignore", o.config->ignore}};
-    if (!o.config->file.empty()) cfg["file"] = o.config->file;
-    run["properties"] = {{"config", cfg}};
+
+  void finish() override {
+    auto p = stream_detail::split_at_markers(dump_json(document(notifications_.any), true));
+    std::size_t piece = 0;
+    sink_(p.text[piece++]);
+    if (notifications_.any) {
+      stream_detail::write_array(sink_, notifications_.spool, notifications_.indent - 2);
+      sink_(p.text[piece++]);
+    }
+    stream_detail::write_array(sink_, artifacts_.spool, artifacts_.indent - 2);
+    sink_(p.text[piece++]);
+    stream_detail::write_array(sink_, results_.spool, results_.indent - 2);
+    sink_(p.text[piece++] + "\n");
   }
-  // The version is read off the schema's name: one place says it (and a bare "2.1.0" literal reads like an
-  // enhanced status code to the knowledge test).
-  static const std::string schema = "https://json.schemastore.org/sarif-2.1.0.json";
-  static const std::string version = schema.substr(schema.rfind("sarif-") + 6, schema.size() - schema.rfind("sarif-") - 6 - 5);
-  return {{"$schema", schema}, {"version", version}, {"runs", json::array({run})}};
+
+ private:
+  // The document with markers where the spooled arrays go.
+  json document(bool with_notifications) const {
+    json invocation = {{"executionSuccessful", !with_notifications}};
+    if (with_notifications) invocation["toolExecutionNotifications"] = stream_detail::marker();
+    json driver = {{"name", "mailaudit"}, {"version", o_.version}, {"rules", rules_}};
+    json run = {{"tool", {{"driver", driver}}},
+                {"invocations", json::array({invocation})},
+                {"artifacts", stream_detail::marker()},
+                {"results", stream_detail::marker()}};
+    if (o_.config) {
+      json cfg = {{"stream", o_.config->stream}, {"ignore", o_.config->ignore}};
+      if (!o_.config->file.empty()) cfg["file"] = o_.config->file;
+      run["properties"] = {{"config", cfg}};
+    }
+    return {{"$schema", schema_uri()}, {"version", sarif_version()}, {"runs", json::array({run})}};
+  }
+
+  std::size_t rule_for(const Finding& f) {
+    auto [it, added] = rule_index_.try_emplace(f.id, rules_.size());
+    if (added) {
+      json rule = {{"id", f.id},
+                   {"shortDescription", {{"text", text::valid_utf8(f.title)}}},
+                   {"defaultConfiguration", {{"level", level_of(f.severity_was.value_or(f.severity))}}},
+                   {"properties", {{"check", f.check}, {"stage", std::string(to_string(f.stage))}}}};
+      if (!f.remedy.empty()) rule["help"] = {{"text", text::valid_utf8(f.remedy)}};
+      if (!f.references.empty() && f.references.front().starts_with("http")) rule["helpUri"] = f.references.front();
+      rules_.push_back(std::move(rule));
+    }
+    return it->second;
+  }
+
+  std::size_t artifact_for(const std::string& source) {
+    auto [it, added] = artifact_index_.try_emplace(source, artifact_index_.size());
+    if (added) artifacts_.add({{"location", {{"uri", uri_of(source)}}}});
+    return it->second;
+  }
+
+  json location(const Report& r, std::size_t line = 0) {
+    std::size_t a = artifact_for(r.message.source);
+    json physical = {{"artifactLocation", {{"uri", uri_of(r.message.source)}, {"index", a}}}};
+    if (line) physical["region"] = {{"startLine", line}};  // the header field or URL the finding is about
+    return json::array({{{"physicalLocation", physical}}});
+  }
+
+  WriterOptions o_;
+  Sink sink_;
+  json rules_ = json::array();  // one per finding id: bounded by the rules, not by the batch
+  std::map<std::string, std::size_t> rule_index_;
+  std::map<std::string, std::size_t> artifact_index_;  // a message source each: a few bytes per message
+  Elements notifications_, artifacts_, results_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportStream> sarif_stream(const WriterOptions& o, Sink sink) {
+  return std::make_unique<SarifStream>(o, std::move(sink));
 }
 
 }  // namespace mailaudit

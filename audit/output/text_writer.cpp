@@ -160,16 +160,19 @@ std::string report_text(const Report& r, const WriterOptions& o) {
 }
 
 std::string batch_summary_text(const std::vector<Report>& rs, const WriterOptions& o) {
+  return batch_summary_text(summarise_batch(rs), o);
+}
+
+std::string batch_summary_text(const BatchSummary& b, const WriterOptions& o) {
   Style st{o.colour};
-  BatchSummary b = summarise_batch(rs);
   std::vector<std::pair<std::string, BatchSummary::IdCount>> rows(b.by_id.begin(), b.by_id.end());
   std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
     if (x.second.severity != y.second.severity) return x.second.severity < y.second.severity;
     return x.second.messages > y.second.messages;
   });
   std::ostringstream out;
-  out << "\n" << st.wrap("1", "Batch") << ": " << rs.size() << " messages: " << b.verdicts[Verdict::fail] << " fail ("
-      << b.unreadable << " unreadable), " << b.verdicts[Verdict::warn] << " warn, " << b.verdicts[Verdict::pass]
+  out << "\n" << st.wrap("1", "Batch") << ": " << b.messages << " messages: " << b.verdicts.at(Verdict::fail) << " fail ("
+      << b.unreadable << " unreadable), " << b.verdicts.at(Verdict::warn) << " warn, " << b.verdicts.at(Verdict::pass)
       << " pass\n";
   for (const auto& [id, c] : rows)
     out << "  " << st.severity(c.severity) << " " << id << " (" << stage_label(c.stage) << "): " << c.messages

@@ -32,8 +32,9 @@ struct WriterOptions {
 
 // DESIGN.md "JSON report": schema mailaudit-report/1.
 nlohmann::ordered_json report_json(const Report& r, const WriterOptions& o);
-// Several reports: schema mailaudit-batch/1 with a batch summary.
-nlohmann::ordered_json batch_json(const std::vector<Report>& rs, const WriterOptions& o);
+// Several reports: schema mailaudit-batch/1, `reports` as given (output/streams.hpp writes them one by one),
+// then the batch summary when there is one.
+nlohmann::ordered_json batch_json(const BatchSummary* b, const WriterOptions& o, nlohmann::ordered_json reports);
 // One URL record, as in DESIGN.md (shared by the report and `mailaudit urls`).
 nlohmann::ordered_json url_json(const urls::Url& u);
 // `mailaudit urls`: schema mailaudit-urls/1 for one message, and its text form.
@@ -55,14 +56,15 @@ std::string receivers_markdown(const std::vector<ReceiverVerdict>& vs, const Wri
 std::string report_text(const Report& r, const WriterOptions& o);
 // Text summary of a batch: verdicts, and how many messages carry each finding id (worst first).
 std::string batch_summary_text(const std::vector<Report>& rs, const WriterOptions& o);
+std::string batch_summary_text(const BatchSummary& b, const WriterOptions& o);
 
 // JUnit XML for CI systems: a test suite per message, a test case per check, a <failure> per finding at or
 // above the fail threshold, <skipped> for checks that did not run, <error> for an unreadable message.
+// (junit_stream in output/streams.hpp writes the same document message by message.)
 std::string junit_xml(const std::vector<Report>& rs, const WriterOptions& o);
-
 // SARIF 2.1.0 for code-scanning views (DESIGN.md "SARIF"): one run, a rule per finding id emitted, a result per
-// non-pass finding (ignored ones carry a suppression), with baselineState when the reports were compared.
-nlohmann::ordered_json sarif_json(const std::vector<Report>& rs, const WriterOptions& o);
+// non-pass finding (ignored ones carry a suppression), with baselineState when the reports were compared:
+// sarif_stream and sarif_text in output/streams.hpp.
 
 // Markdown for a postmaster ticket: the message's identity, the sending context, the verdict, every
 // blocklist answer, the findings with their evidence, and the full DNS query log.

@@ -259,6 +259,13 @@ void load_urls(const std::string& file, const toml::table& root, UrlRules& out) 
     throw RulesError(file + ":1: top-level \"shorteners\" and \"unsubscribe_words\" must be set before the first [[table]]");
   for (auto* v : {&out.shorteners, &out.file_extensions, &out.unsubscribe_words})
     for (auto& x : *v) x = dns::normalise_name(x);
+  out.defanged_schemes.clear();
+  for (const auto& spec : string_list(file, root, "defanged_schemes")) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      throw RulesError(file + ": defanged_schemes: expected \"WRITTEN=SCHEME\", got \"" + spec + "\"");
+    out.defanged_schemes.emplace_back(text::lower(spec.substr(0, eq)), text::lower(spec.substr(eq + 1)));
+  }
   const toml::array* list = root["redirector"].as_array();
   for (const auto& node : list ? *list : toml::array{}) {
     const toml::table* t = node.as_table();

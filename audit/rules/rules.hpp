@@ -119,6 +119,8 @@ struct UrlRules {
   std::vector<std::string> shorteners;         // hosts; each matches itself and its subdomains
   std::vector<std::string> file_extensions;    // TLDs that are also file name extensions (readme.md)
   std::vector<std::string> unsubscribe_words;  // never fetch a URL holding one of these
+  // Defanged schemes in text and the scheme filters read them as ("hxxp" -> "http"), lower case.
+  std::vector<std::pair<std::string, std::string>> defanged_schemes;
   std::vector<Redirector> redirectors;
   // [limits]: how much of a message the URL checks look at and how much a finding lists.
   std::size_t max_hosts = 0, max_ips = 0, max_links = 0, link_concurrency = 0, shown = 0;

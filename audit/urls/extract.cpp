@@ -110,7 +110,7 @@ void add_url(std::vector<Url>& out, std::string raw, std::string link, std::stri
     u.flag("obfuscated");
   }
   if (is_shortener(u.host, rules)) u.flag("shortener");
-  std::string target = unwrap_depth > 0 && !u.url.starts_with("mailto:") ? embedded_target(u.url, rules) : "";
+  std::string target = unwrap_depth > 0 && !u.url.starts_with("mailto:") ? embedded_target(u.link, rules) : "";
   std::string target_site;
   if (!target.empty()) {
     if (auto t = normalise_url(target)) target_site = t->host.ip ? t->host.name : dns::registered_domain(t->host.name);

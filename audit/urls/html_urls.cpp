@@ -170,8 +170,15 @@ class Collector {
                tag == "bgsound") {
       take("src", tag);
     }
-    if (tag == "video") take("poster", tag);
-    if (tag == "img" || tag == "source")
+    // AMP for Email components (text/x-amp-html parts) load what their src names, as <img> does.
+    const bool amp = tag.starts_with("amp-");
+    if (amp) take("src", tag);
+    if (tag == "video" || tag == "amp-video") take("poster", tag);
+    // SVG: <image> and <use> point at what they draw with href (SVG 2) or xlink:href (SVG 1.1); the
+    // streaming reader names <image> "img", as the tree builder does outside <svg>.
+    if (tag == "image" || tag == "img" || tag == "use")
+      for (const char* attr : {"href", "xlink:href"}) take(attr, tag);
+    if (tag == "img" || tag == "source" || tag == "amp-img")
       if (const char* v = get("srcset"))
         for (auto& u : srcset_urls(v)) add(u, "html:" + tag + "@srcset");
     if (tag == "form") take("action", tag);

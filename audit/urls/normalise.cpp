@@ -23,13 +23,14 @@ int hex_value(char c) {
   return -1;
 }
 
-std::string percent_decode(std::string_view s, bool printable_only) {
+std::string percent_decode(std::string_view s, bool printable_only, std::string_view keep = "") {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
       auto byte = static_cast<unsigned char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      if (!printable_only || (byte > 0x20 && byte < 0x7f && byte != '%')) {
+      const bool kept = keep.find(static_cast<char>(byte)) != std::string_view::npos;
+      if (!printable_only || (byte > 0x20 && byte < 0x7f && byte != '%' && !kept)) {
         out += static_cast<char>(byte);
         i += 2;
         continue;
@@ -113,6 +114,7 @@ bool label_ok(std::string_view label, bool allow_underscore) {
 }  // namespace
 
 std::string percent_decode_printable(std::string_view s) { return percent_decode(s, true); }
+std::string percent_decode_printable(std::string_view s, std::string_view keep) { return percent_decode(s, true, keep); }
 std::string percent_decode_all(std::string_view s) { return percent_decode(s, false); }
 
 std::optional<UrlParts> split_url(std::string_view url) {
@@ -273,8 +275,10 @@ std::optional<Normalised> normalise_url(std::string_view link) {
   bool default_port = (scheme == "http" && parts->port == "80") || (scheme == "https" && parts->port == "443") ||
                       (scheme == "ftp" && parts->port == "21");
   if (!parts->port.empty() && !default_port) n.url += ":" + parts->port;
-  n.url += percent_decode_printable(parts->path);
-  if (parts->has_query) n.url += "?" + percent_decode_printable(parts->query);
+  // Not the delimiters whose decoding would move a boundary: an encoded '?' or '#' in the path, an encoded
+  // '&', '#' or '+' in the query (a redirect target's own "%26" would otherwise split it).
+  n.url += percent_decode_printable(parts->path, "?#");
+  if (parts->has_query) n.url += "?" + percent_decode_printable(parts->query, "&#+");
   if (parts->has_fragment) n.url += "#" + parts->fragment;
   return n;
 }

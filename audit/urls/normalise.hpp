@@ -40,6 +40,8 @@ bool is_plausible_domain(std::string_view a_label_host);
 // Decode %XX sequences whose byte is printable ASCII other than '%' (so the result never changes meaning
 // by double decoding); others stay encoded.
 std::string percent_decode_printable(std::string_view s);
+// The same, with the bytes in `keep` left encoded as well.
+std::string percent_decode_printable(std::string_view s, std::string_view keep);
 // Decode every %XX sequence (for looking inside query values).
 std::string percent_decode_all(std::string_view s);
 

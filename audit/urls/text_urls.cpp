@@ -21,28 +21,60 @@ std::size_t terminator_at(std::string_view s, std::size_t i) {
   if (c < 0x80) return 0;
   static const std::string_view stops[] = {
       "\xC2\xA0",                                      // no-break space
+      "\xC2\xAB", "\xC2\xBB",                          // guillemets
       "\xE2\x80\xA8", "\xE2\x80\xA9",                  // line and paragraph separators
       "\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D",  // curly quotes
+      "\xE2\x80\xB9", "\xE2\x80\xBA", "\xE2\x80\xA6",  // single guillemets, ellipsis
       "\xE3\x80\x80", "\xE3\x80\x81",                  // ideographic space and comma
+      "\xE3\x80\x88", "\xE3\x80\x89", "\xE3\x80\x8A", "\xE3\x80\x8B",  // angle brackets
       "\xE3\x80\x8C", "\xE3\x80\x8D", "\xE3\x80\x8E", "\xE3\x80\x8F", "\xE3\x80\x90", "\xE3\x80\x91",
-      "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8C",  // fullwidth ( ) ,
+      "\xE3\x80\x94", "\xE3\x80\x95", "\xE3\x80\x96", "\xE3\x80\x97", "\xE3\x80\x9D", "\xE3\x80\x9E",
+      "\xEF\xBC\x81", "\xEF\xBC\x88", "\xEF\xBC\x89", "\xEF\xBC\x8C",  // fullwidth ! ( ) ,
+      "\xEF\xBC\x9A", "\xEF\xBC\x9B", "\xEF\xBC\x9F",  // fullwidth : ; ?
+      "\xEF\xBC\xBB", "\xEF\xBC\xBD", "\xEF\xBD\x9B", "\xEF\xBD\x9D",  // fullwidth [ ] { }
+      "\xEF\xBD\xA2", "\xEF\xBD\xA3",                  // halfwidth corner brackets
   };
   for (auto t : stops)
     if (s.substr(i, t.size()) == t) return t.size();
   return 0;
 }
 
-// End of a URL body starting at `from`: up to the first terminator.
-std::size_t url_end(std::string_view s, std::size_t from) {
+bool is_wide_dot(std::string_view seq);
+
+// End of a URL body starting at `from`: up to the first terminator. `in_host`: the body starts with the
+// host ("//host/path" of a scheme URL), where an ideographic full stop is a dot of the host; after it,
+// one ends the sentence ("https://a.example/x。").
+std::size_t url_end(std::string_view s, std::size_t from, bool in_host) {
   std::size_t i = from;
-  while (i < s.size() && terminator_at(s, i) == 0) ++i;
+  if (in_host && s.substr(i, 2) == "//") i += 2;
+  for (; i < s.size() && terminator_at(s, i) == 0; ++i) {
+    char c = s[i];
+    if (c == '/' || c == '?' || c == '#') in_host = false;
+    if (!in_host && i + 3 <= s.size() && is_wide_dot(s.substr(i, 3))) break;
+  }
   return i;
+}
+
+// A list of URLs written without spaces ("https://a.example,https://b.example;www.c.example"): a ',' or ';'
+// directly before another URL ends the one before it.
+std::size_t list_end(std::string_view s, std::size_t from, std::size_t end) {
+  for (std::size_t i = from; i + 1 < end; ++i) {
+    if (s[i] != ',' && s[i] != ';') continue;
+    std::string_view next = s.substr(i + 1, end - i - 1);
+    for (std::string_view start : {"http://", "https://", "ftp://", "mailto:", "www."})
+      if (text::istarts_with(next, start)) return i;
+  }
+  return end;
 }
 
 // Trailing punctuation that closes the sentence rather than the URL; a ')' or ']' stays when it closes
 // one opened inside the URL (Wikipedia-style links).
 std::size_t trim_trailing(std::string_view s, std::size_t begin, std::size_t end) {
   while (end > begin) {
+    if (end >= begin + 3 && is_wide_dot(s.substr(end - 3, 3))) {  // "https://a.example。" ends a CJK sentence
+      end -= 3;
+      continue;
+    }
     char c = s[end - 1];
     if (std::string_view(".,;:!?'-~@#^&*_+=(").find(c) != std::string_view::npos) {
       --end;
@@ -117,20 +149,24 @@ class Scanner {
     out_.push_back({std::string(s_.substr(b, e - b)), std::move(link), b});
   }
 
-  // http://, https://, ftp://, mailto: anywhere, even glued to a preceding word.
+  // http://, https://, ftp://, mailto: anywhere, even glued to a preceding word; defanged ones (hxxp://,
+  // rules/urls.toml) with the scheme they stand for.
   void scheme_urls() {
+    std::vector<std::pair<std::string_view, std::string_view>> schemes = {
+        {"https", "https"}, {"http", "http"}, {"ftp", "ftp"}, {"mailto", "mailto"}};
+    for (const auto& [written, meant] : rules_.defanged_schemes) schemes.emplace_back(written, meant);
     for (std::size_t colon = s_.find(':'); colon != std::string_view::npos && !full(); colon = s_.find(':', colon + 1)) {
-      static const std::string_view schemes[] = {"https", "http", "ftp", "mailto"};
-      for (auto scheme : schemes) {
+      for (auto [scheme, meant] : schemes) {
         if (colon < scheme.size() || !text::iequals(s_.substr(colon - scheme.size(), scheme.size()), scheme)) continue;
         std::size_t b = colon - scheme.size();
-        bool mailto = scheme == "mailto";
+        bool mailto = meant == "mailto";
         if (!mailto && s_.substr(colon + 1, 2) != "//") break;
         if (used(b, colon + 1)) break;
-        std::size_t e = trim_trailing(s_, b, url_end(s_, colon + 1));
+        std::size_t e = trim_trailing(s_, b, list_end(s_, colon + 1, url_end(s_, colon + 1, true)));
         if (e <= colon + 1) break;
-        std::string_view candidate = s_.substr(b, e - b);
-        if (accept_scheme_url(candidate, mailto)) take(b, e, std::string(candidate));
+        std::string link = scheme == meant ? std::string(s_.substr(b, e - b))  // as written, case and all
+                                           : std::string(meant) + std::string(s_.substr(colon, e - colon));
+        if (accept_scheme_url(link, mailto)) take(b, e, std::move(link));
         break;
       }
     }
@@ -165,6 +201,11 @@ class Scanner {
       }
       while (de > at + 1 && std::string_view(".-_").find(s_[de - 1]) != std::string_view::npos) --de;
       if (lb == at || de == at + 1) continue;
+      // cid:part@host and mid:id@host name a body part or a message (RFC 2392), not a mailbox or a host.
+      if (lb >= 4 && (text::iequals(s_.substr(lb - 4, 4), "cid:") || text::iequals(s_.substr(lb - 4, 4), "mid:"))) {
+        std::fill(used_.begin() + static_cast<long>(lb - 4), used_.begin() + static_cast<long>(de), true);
+        continue;
+      }
       std::string_view domain = s_.substr(at + 1, de - at - 1);
       Host h = normalise_host(domain);
       if (h.name.empty() || h.ip || domain.find("..") != std::string_view::npos || !is_plausible_domain(h.name))
@@ -190,6 +231,7 @@ class Scanner {
 
   void consider_host(std::size_t b, std::size_t e) {
     if (b > 0 && s_[b - 1] == '/') return;  // a path segment of something else
+    if (e < s_.size() && s_[e] == '@') return;  // the local part of an address ("first.last@..."), not a host
     while (b < e && std::string_view(".-_").find(s_[b]) != std::string_view::npos) ++b;
     std::size_t he = e;
     for (bool trimmed = true; trimmed && he > b;) {
@@ -221,7 +263,8 @@ class Scanner {
       if (d > end + 1 && (d == s_.size() || s_[d] == '/' || terminator_at(s_, d) || std::ispunct(static_cast<unsigned char>(s_[d]))))
         end = d;
     }
-    if ((he == e || end > he) && end < s_.size() && s_[end] == '/') end = trim_trailing(s_, b, url_end(s_, end));
+    if ((he == e || end > he) && end < s_.size() && s_[end] == '/')
+      end = trim_trailing(s_, b, list_end(s_, end, url_end(s_, end, false)));
     if (used(b, end)) return;
     take(b, end, std::string(ftp ? "ftp://" : "http://") + std::string(s_.substr(b, end - b)));
   }

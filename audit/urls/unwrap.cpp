@@ -46,9 +46,28 @@ std::string base64_decoded(std::string_view v) {
   return out;
 }
 
+// A web URL whose scheme and host are written out: no more decoding to do.
+bool plain_web_url(std::string_view v) {
+  if (!is_web_url(v)) return false;
+  std::string_view rest = v.substr(v.find("//") + 2);
+  return rest.substr(0, rest.find_first_of("/?#")).find('%') == std::string_view::npos;
+}
+
+// Decode %XX until the value is a plain web URL (targets are sometimes encoded twice), at most three rounds,
+// and no further: the target's own %26 or %3D stays, or its query would be cut at the '&'.
+std::string target_decoded(std::string_view v) {
+  std::string cur(v);
+  for (int i = 0; i < 3 && !plain_web_url(cur); ++i) {
+    std::string next = percent_decode_all(cur);
+    if (next == cur) break;
+    cur = std::move(next);
+  }
+  return cur;
+}
+
 // A value that is, or encodes, a web URL.
 std::string as_target(std::string_view value) {
-  std::string v = fully_decoded(value);
+  std::string v = target_decoded(value);
   if (is_web_url(v)) return v;
   if (value.size() >= 16) {
     std::string b = base64_decoded(value);
@@ -71,7 +90,7 @@ std::string query_value(std::string_view query, std::string_view name) {
 std::string embedded_target(std::string_view url, const rules::UrlRules& rules) {
   auto parts = split_url(url);
   if (!parts || !parts->authority) return "";
-  std::string host = text::lower(parts->host);
+  std::string host = normalise_host(parts->host).name;
   for (const auto& r : rules.redirectors) {
     if (!rules::host_within(host, r.host) || !text::istarts_with(parts->path, r.path_prefix)) continue;
     if (!r.param.empty()) {

@@ -9,7 +9,8 @@
 
 namespace mailaudit::urls {
 
-// The embedded target of a normalised URL, as a link, or "" when it carries none.
+// The embedded target of a URL as written (not normalised: a decoded query would split the target's own
+// "%26"), as a link, or "" when it carries none.
 std::string embedded_target(std::string_view url, const rules::UrlRules& rules);
 
 }  // namespace mailaudit::urls

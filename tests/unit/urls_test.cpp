@@ -141,6 +141,57 @@ TEST_CASE("free text: what a mail client links", "[unit]") {
       {"IDN in text", "www.b\xC3\xBC" "cher.de", "http://www.b\xC3\xBC" "cher.de"},
       {"control character ends", "http://example.com/\x1b(B", "http://example.com/"},
       {"path segment of something else", "files/example.com", ""},
+      // Glued to non-ASCII punctuation, as Thunderbird, Gmail and Outlook end a link there.
+      {"CJK corner brackets", "\xE3\x80\x8Chttps://a.example.com/x\xE3\x80\x8D", "https://a.example.com/x"},
+      {"curly double quotes", "\xE2\x80\x9Chttps://a.example.com\xE2\x80\x9D", "https://a.example.com"},
+      {"ideographic full stop after a path", "https://a.example.com/x\xE3\x80\x82next", "https://a.example.com/x"},
+      {"ideographic full stop after a host", "https://a.example.com\xE3\x80\x82", "https://a.example.com"},
+      {"ideographic full stop as a host dot", "https://a\xE3\x80\x82" "example.com/x", "https://a\xE3\x80\x82" "example.com/x"},
+      {"guillemets", "\xC2\xABhttps://a.example.com\xC2\xBB", "https://a.example.com"},
+      {"single guillemets", "\xE2\x80\xB9https://a.example.com\xE2\x80\xBA", "https://a.example.com"},
+      {"ellipsis", "https://a.example.com/x\xE2\x80\xA6", "https://a.example.com/x"},
+      {"double angle brackets", "\xE3\x80\x8Ahttps://a.example.com\xE3\x80\x8B", "https://a.example.com"},
+      {"angle brackets (CJK)", "\xE3\x80\x88https://a.example.com\xE3\x80\x89", "https://a.example.com"},
+      {"halfwidth corner brackets", "\xEF\xBD\xA2https://a.example.com\xEF\xBD\xA3", "https://a.example.com"},
+      {"fullwidth exclamation", "https://a.example.com/x\xEF\xBC\x81", "https://a.example.com/x"},
+      {"fullwidth parentheses", "\xEF\xBC\x88https://a.example.com\xEF\xBC\x89", "https://a.example.com"},
+      {"ideographic comma", "https://a.example.com\xE3\x80\x81https://b.example.com", "https://a.example.com | https://b.example.com"},
+      // Symbols and lightweight markup around a URL.
+      {"bold asterisks", "*https://a.example.com*", "https://a.example.com"},
+      {"double asterisks", "**https://a.example.com**", "https://a.example.com"},
+      {"underscores", "_https://a.example.com_", "https://a.example.com"},
+      {"tildes", "~https://a.example.com~", "https://a.example.com"},
+      {"angle brackets around", "<https://a.example.com>", "https://a.example.com"},
+      {"parentheses around", "(https://a.example.com)", "https://a.example.com"},
+      {"square brackets around", "[https://a.example.com]", "https://a.example.com"},
+      {"Markdown link", "[text](https://a.example.com/x)", "https://a.example.com/x"},
+      {"pipes", "|https://a.example.com|", "https://a.example.com"},
+      {"equals signs", "=https://a.example.com=", "https://a.example.com"},
+      // URL lists.
+      {"comma list without spaces", "https://a.example.com,https://b.example.com", "https://a.example.com | https://b.example.com"},
+      {"semicolon list without spaces", "https://a.example.com/x;https://b.example.com/y", "https://a.example.com/x | https://b.example.com/y"},
+      {"mixed list", "https://a.example.com;www.b.example.com,mailto:c@example.org",
+       "https://a.example.com | http://www.b.example.com | mailto:c@example.org"},
+      {"list of bare hosts", "www.a.example.com,www.b.example.com;c.example.org",
+       "http://www.a.example.com | http://www.b.example.com | http://c.example.org"},
+      {"comma list with spaces", "https://a.example.com, https://b.example.com; https://c.example.com",
+       "https://a.example.com | https://b.example.com | https://c.example.com"},
+      {"a comma inside a path stays", "https://a.example.com/a,b?c=d;e", "https://a.example.com/a,b?c=d;e"},
+      {"angle-bracketed list", "<https://a.example.com>,<https://b.example.com>", "https://a.example.com | https://b.example.com"},
+      // Non-ASCII hosts (the link as written; extraction normalises the host to its A-label).
+      {"IDN scheme URL", "https://b\xC3\xBC" "cher.example.com/x", "https://b\xC3\xBC" "cher.example.com/x"},
+      {"IDN address", "mailto:x@m\xC3\xBC" "nchen.de", "mailto:x@m\xC3\xBC" "nchen.de"},
+      // Not hosts: message-part and message references, an address's local part.
+      {"cid: reference", "cid:part1.06090408@example.com", ""},
+      {"mid: reference", "mid:abc@example.com", ""},
+      {"local part of an address with an unknown TLD", "mailto:first.name@host.invalid", ""},
+      {"local part before a bad domain", "first.name@example..com", ""},
+      {"fragment only", "#section.example.com", "http://section.example.com"},
+      {"relative path", "/relative/page.example.com.html", ""},
+      // Defanged schemes (rules/urls.toml): what SpamAssassin reads them as.
+      {"defanged hxxp", "Check this link: hxxp://malicious.example.com/phish", "http://malicious.example.com/phish"},
+      {"defanged hxxps, upper case", "HXXPS://malicious.example.com/", "https://malicious.example.com/"},
+      {"an upper-case scheme kept as written", "HTTPS://a.example.com/", "HTTPS://a.example.com/"},
   };
   for (const auto& r : rows) {
     std::string got = links_of(find_text_urls(r.text, url_rules()));
@@ -177,6 +228,14 @@ TEST_CASE("HTML: every place a URL can hide", "[unit]") {
       {"Outlook conditional comment", "<!--[if mso]><v:rect><v:fill src='https://vml.example.com/f.png'/></v:rect><![endif]-->", "vml:v:fill@src", "https://vml.example.com/f.png"},
       {"Gmail safe redirect", "<a href='https://a.example.com/' data-saferedirecturl='https://www.google.com/url?q=https://a.example.com/'>x</a>", "html:a@data-saferedirecturl", "https://www.google.com/url?q=https://a.example.com/"},
       {"visible text", "<p>Call us at www.example.org</p>", "html:text", "http://www.example.org"},
+      {"style attribute with an entity-quoted url()", "<div style=\"background:url(&quot;https://q.example.com/a.png&quot;)\">x</div>", "css:url", "https://q.example.com/a.png"},
+      {"style element url()", "<style>.a{background:url(https://se.example.com/bg.png)}</style>", "css:url", "https://se.example.com/bg.png"},
+      {"@font-face src", "<style>@font-face{src:url('https://font.example.com/f.woff')}</style>", "css:url", "https://font.example.com/f.woff"},
+      {"SVG image href", "<svg><image href='https://svg.example.com/s.svg'/></svg>", "html:img@href", "https://svg.example.com/s.svg"},
+      {"SVG use xlink:href", "<svg><use xlink:href='https://svg.example.com/u.svg#i'/></svg>", "html:use@xlink:href", "https://svg.example.com/u.svg#i"},
+      {"AMP image", "<amp-img src='https://amp.example.com/i.png' width='1' height='1'></amp-img>", "html:amp-img@src", "https://amp.example.com/i.png"},
+      {"AMP list data", "<amp-list src='https://amp.example.com/d.json'></amp-list>", "html:amp-list@src", "https://amp.example.com/d.json"},
+      {"AMP image srcset", "<amp-img srcset='https://amp2.example.com/2.png 2x'></amp-img>", "html:amp-img@srcset", "https://amp2.example.com/2.png"},
   };
   for (const auto& r : rows) {
     auto found = extract_html(r.html);
@@ -188,6 +247,37 @@ TEST_CASE("HTML: every place a URL can hide", "[unit]") {
   INFO("fragments, cid: and javascript: are no URLs to check");
   auto found = extract_html("<a href='#top'>x</a><img src='cid:logo'><a href='javascript:void(0)'>y</a>");
   CHECK(std::all_of(found.begin(), found.end(), [](const Url& u) { return u.source.starts_with("header:"); }));
+}
+
+TEST_CASE("parts scanned as HTML, hosts in A-label form", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* media_type;
+    std::string body;
+    const char* want;  // every URL found in the body (not the headers), joined with " | "
+  };
+  const Row rows[] = {
+      {"AMP part: components and style", "text/x-amp-html",
+       "<html \xE2\x9A\xA1" "4email><head><style amp-custom>.x{background:url(https://a.example.com/a.png)}</style></head>"
+       "<body><amp-img src='https://b.example.com/i.png'></amp-img><a href='https://c.example.com/l'>l</a></body></html>",
+       "https://a.example.com/a.png | https://b.example.com/i.png | https://c.example.com/l"},
+      {"IDN host in HTML to A-label", "text/html", "<a href='https://b\xC3\xBC" "cher.example.com/x'>x</a>",
+       "https://xn--bcher-kva.example.com/x"},
+      {"IDN host in text to A-label", "text/plain", "see www.b\xC3\xBC" "cher.de.", "http://www.xn--bcher-kva.de"},
+      {"IDN address to A-label", "text/plain", "x@m\xC3\xBC" "nchen.de", "mailto:x@xn--mnchen-3ya.de"},
+      {"cid:, mailto: and fragments in HTML: no host but the address", "text/html",
+       "<img src='cid:logo@parts.example.com'><a href='#top'>t</a><a href='mailto:u@example.org'>m</a>", "mailto:u@example.org"},
+      {"cid: in text: no host", "text/plain", "see cid:image001.png@01D9A.example.com and first.last@host.invalid", ""},
+  };
+  for (const auto& r : rows) {
+    std::string raw = test::crlf(std::string("From: a@example.com\nMIME-Version: 1.0\nContent-Type: ") + r.media_type +
+                                 "; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n") + r.body;
+    std::string got;
+    for (const auto& u : extract_urls(parse_message(raw, "t", 0), url_rules()))
+      if (!u.source.starts_with("header:")) got += (got.empty() ? "" : " | ") + u.url;
+    INFO(r.label << ": got \"" << got << "\", want \"" << r.want << "\"");
+    CHECK(got == r.want);
+  }
 }
 
 TEST_CASE("flags: shortener, display mismatch, redirect unwrapping", "[unit]") {
@@ -231,12 +321,55 @@ TEST_CASE("embedded redirect targets", "[unit]") {
       {"base64 path segment", "https://t.example.net/r/aHR0cHM6Ly90YXJnZXQuZXhhbXBsZS5jb20vYg==", "https://target.example.com/b"},
       {"rule with host in path", "http://www.nate.com/r/DM03/target.example.com/bam/?man=1", "http://target.example.com/bam/?man=1"},
       {"no target", "https://example.com/a?b=c", ""},
+      // A target's own query: an encoded '&' in it is not where the wrapper's query splits.
+      {"encoded target with an encoded query", "https://click.example.com/t?u=https%3A%2F%2Fshop.example.org%2Fp%3Fa%3D1%26b%3D2&id=9",
+       "https://shop.example.org/p?a=1&b=2"},
+      {"target's own %26 kept", "https://t.example.net/c?u=https%3A%2F%2Fshop.example.org%2Fs%3Fq%3Dtom%2526jerry",
+       "https://shop.example.org/s?q=tom%26jerry"},
+      {"google q= with %26 in the target", "https://www.google.com/url?q=https://shop.example.org/s?x%3D1%26y%3D2&sa=D",
+       "https://shop.example.org/s?x%3D1%26y%3D2"},
+      {"twice-encoded target keeps its own %26",
+       "https://t.example.net/c?dest=https%253A%252F%252Fshop.example.org%252Fs%253Fq%253Dtom%252526jerry",
+       "https://shop.example.org/s?q=tom%26jerry"},
+      {"safe links with an encoded '&'",
+       "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fshop.example.org%2Fp%3Fa%3D1%26b%3D2&data=05%7C01",
+       "https://shop.example.org/p?a=1&b=2"},
+      {"encoded host in a plain target decoded", "https://t.example.net/c?u=https://shop%2Eexample.org/p", "https://shop.example.org/p"},
+      {"upper-case redirector host", "https://WWW.GOOGLE.COM/url?q=https://target.example.com/x&sa=D", "https://target.example.com/x"},
   };
   for (const auto& r : rows) {
     std::string got = embedded_target(r.url, url_rules());
     INFO(r.label << ": got \"" << got << "\", want \"" << r.want << "\"");
     CHECK(got == r.want);
   }
+}
+
+TEST_CASE("unwrapped targets through extraction: not cut at their own encoded '&'", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* href;
+    const char* want;  // the unwrapped target's normalised URL
+  };
+  const Row rows[] = {
+      {"encoded target with a query", "https://click.example.com/t?u=https%3A%2F%2Fshop.example.org%2Fp%3Fa%3D1%26b%3D2&amp;id=9",
+       "https://shop.example.org/p?a=1&b=2"},
+      {"target's own %26", "https://t.example.net/c?u=https%3A%2F%2Fshop.example.org%2Fs%3Fq%3Dtom%2526jerry%26page%3D2",
+       "https://shop.example.org/s?q=tom%26jerry&page=2"},
+      {"google q= with %26", "https://www.google.com/url?q=https://shop.example.org/s?x%3D1%26y%3D2&amp;sa=D",
+       "https://shop.example.org/s?x=1%26y=2"},
+  };
+  for (const auto& r : rows) {
+    auto found = extract_html(std::string("<a href=\"") + r.href + "\">x</a>");
+    std::string got;
+    for (const auto& u : found)
+      if (u.has("unwrapped")) got = u.url;
+    INFO(r.label << ": got \"" << got << "\", want \"" << r.want << "\"");
+    CHECK(got == r.want);
+  }
+  INFO("normalising keeps an encoded '&', '#' or '+' in a query and '?' or '#' in a path");
+  auto n = normalise_url("https://a.example/p%3Fx%23y?q=a%26b%23c%2Bd%3De");
+  REQUIRE(n);
+  CHECK(n->url == "https://a.example/p%3Fx%23y?q=a%26b%23c%2Bd=e");
 }
 
 TEST_CASE("headers: List-* URIs, address domains, Message-ID, Subject", "[unit]") {
