@@ -1,5 +1,6 @@
 #include "smtp/compare.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -78,8 +79,16 @@ probe::Check compare(const Report& r, const std::shared_ptr<const probe::ProbeRe
     } else if (a.kind == "not_reached") {
       v.agreement = "not_reached";
     } else if (a.kind == "rejected" || a.kind == "deferred") {
-      v.agreement = causes.empty() ? "disagree" : "agree";
-      fill.emplace_back("look_at", joined(a.step->classification.look_at));
+      // The reply names what it refused on (a profile rule's or a signature's findings, else the stage's usual
+      // ones): the audit agrees only when it found one of those, not merely any warning before the stage.
+      const auto& look_at = a.step->classification.look_at;
+      std::vector<std::string> named;
+      for (const auto& id : causes)
+        if (look_at.empty() || std::find(look_at.begin(), look_at.end(), id) != look_at.end()) named.push_back(id);
+      v.agreement = named.empty() ? "disagree" : "agree";
+      for (auto& [key, value] : fill)
+        if (key == "causes") value = joined(named);  // the note names the causes the reply points at
+      fill.emplace_back("look_at", joined(look_at));
     } else if (worst == Severity::error) {
       v.agreement = stop && *stop > stage ? "delayed" : "disagree";
       if (stop) fill.emplace_back("later", std::string(stage_label(*stop)));

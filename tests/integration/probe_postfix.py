@@ -55,7 +55,7 @@ SCENARIOS = [
     ("relay refused", "127.0.0.10", "mail10.lab.example.com", NEWS, ["user@elsewhere.example"], "rcpt", 1),
 ]
 
-# check --probe: label, client IP, HELO, MAIL FROM, want {stage: (answer, agreement)}, want exit
+# check --probe: label, client IP, HELO, MAIL FROM, want {stage: (answer, agreement)}, want exit[, rcpt]
 CHECK_SCENARIOS = [
     ("clean sender: audit and receiver agree", "127.0.0.10", "mail10.lab.example.com", NEWS,
      {"connect": ("accepted", "agree"), "helo": ("accepted", "agree"), "mail": ("accepted", "agree"),
@@ -64,6 +64,8 @@ CHECK_SCENARIOS = [
      {"connect": ("rejected", "agree"), "helo": ("not_reached", "not_reached")}, 1),
     ("sender on DBL: predicted, but this Postfix does not check it", "127.0.0.10", "mail10.lab.example.com",
      "news@bad.lab.example.com", {"mail": ("accepted", "disagree"), "rcpt": ("accepted", "agree")}, 1),
+    ("unknown recipient: a refusal the audit cannot see", "127.0.0.10", "mail10.lab.example.com", NEWS,
+     {"mail": ("accepted", "agree"), "rcpt": ("rejected", "disagree")}, 1, "nobody@rx.lab.example.com"),
 ]
 MESSAGE = lab.MESSAGE
 
@@ -108,9 +110,9 @@ def probe(binary, ip, helo, mail_from, rcpt, ca):
         sys.exit(f"probe_postfix: {' '.join(cmd)} exited {proc.returncode}: {proc.stdout[:300]} {proc.stderr[:300]}")
 
 
-def check_probe(binary, ip, helo, mail_from, ca):
+def check_probe(binary, ip, helo, mail_from, ca, rcpt=RCPT):
     cmd = [binary, "check", str(MESSAGE), "--offline", "--zone", str(lab.ZONES), "--ip", ip, "--helo", helo,
-           "--mail-from", mail_from, "--rcpt", RCPT, "--probe", "--probe-server", f"{SERVER}:{lab.PORT}",
+           "--mail-from", mail_from, "--rcpt", rcpt, "--probe", "--probe-server", f"{SERVER}:{lab.PORT}",
            "--probe-tls-ca", ca, "--format", "json"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     try:
@@ -212,9 +214,9 @@ def main():
                 for p in problems:
                     print("       " + p)
             if cert == "good":
-                for label, ip, helo, mail_from, want, want_exit in CHECK_SCENARIOS:
+                for label, ip, helo, mail_from, want, want_exit, *rcpt in CHECK_SCENARIOS:
                     rows += 1
-                    code, j = check_probe(binary, ip, helo, mail_from, f"{tmp}/ca.pem")
+                    code, j = check_probe(binary, ip, helo, mail_from, f"{tmp}/ca.pem", *rcpt)
                     got = {v["stage"]: (v["answer"], v["agreement"]) for v in j.get("probe", {}).get("stages", [])}
                     problems = [f"{st}: got {got.get(st)}, want {w}" for st, w in want.items() if got.get(st) != w]
                     if code != want_exit:

@@ -24,8 +24,10 @@ Finding finding(const std::string& id, Stage stage, Severity sev) {
   return f;
 }
 
-probe::Step step(const std::string& stage, const std::string& command, int code, const std::string& problem = "") {
+probe::Step step(const std::string& stage, const std::string& command, int code, const std::string& problem = "",
+                 std::vector<std::string> look_at = {}) {
   probe::Step s;
+  s.classification.look_at = std::move(look_at);
   s.stage = stage;
   s.command = command;
   s.reply.code = code;
@@ -97,6 +99,15 @@ TEST_CASE("check --probe sets the audit beside the receiver's answer at each sta
                 step("rcpt", "RCPT TO:<u@b.example>", 250), step("rcpt", "RCPT TO:<v@c.example>", 550)},
                ""),
        {"accepted", "accepted", "accepted", "rejected"}, {"agree", "agree", "agree", "agree"}, 0},
+      {"the reply names a cause the audit found", {finding("rdns.missing", Stage::connect, Severity::warning)},
+       session({step("connect", "", 450, "", {"rdns.missing", "rdns.unconfirmed"})}, "connect"),
+       {"deferred", "not_reached", "not_reached", "not_reached"}, {"agree", "not_reached", "not_reached", "not_reached"}, 0},
+      {"the reply names a cause the audit did not find (a warning elsewhere is no explanation)",
+       {finding("spf.none", Stage::mail, Severity::warning)},
+       session({step("connect", "", 220), step("helo", "EHLO a.example", 250), step("mail", "MAIL FROM:<>", 250),
+                step("rcpt", "RCPT TO:<u@b.example>", 554, "", {"dnsbl.listed"})},
+               "rcpt"),
+       {"accepted", "accepted", "accepted", "rejected"}, {"agree", "agree", "agree", "disagree"}, 1},
       {"an ignored finding is no cause", {[] { auto f = finding("dnsbl.listed", Stage::connect, Severity::error); f.ignored = true; return f; }()},
        session({step("connect", "", 554)}, "connect"),
        {"rejected", "not_reached", "not_reached", "not_reached"}, {"disagree", "not_reached", "not_reached", "not_reached"}, 1},
