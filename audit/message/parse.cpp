@@ -4,6 +4,8 @@
 #include <gmime/gmime.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -138,6 +140,8 @@ std::string read_stream(GMimeStream* s) {
   std::string out;
   if (!s) return out;
   g_mime_stream_reset(s);
+  // One allocation when the stream knows its length (a part's substream does): no regrowth and copies.
+  if (gint64 len = g_mime_stream_length(s); len > 0 && len < (gint64{1} << 31)) out.reserve(static_cast<std::size_t>(len));
   char buf[65536];
   for (;;) {
     ssize_t n = g_mime_stream_read(s, buf, sizeof buf);
@@ -147,30 +151,52 @@ std::string read_stream(GMimeStream* s) {
   return out;
 }
 
-bool is_base64_char(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-         c == '/';
+// Byte classes of a base64 body, one table lookup per byte (this runs over every base64 part of a campaign).
+enum Base64Class : unsigned char { b64_data, b64_pad, b64_space, b64_junk };
+constexpr std::array<unsigned char, 256> base64_classes() {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    bool data = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    t[c] = data ? b64_data : c == '=' ? b64_pad : (c == '\r' || c == '\n' || c == ' ' || c == '\t') ? b64_space : b64_junk;
+  }
+  return t;
 }
+constexpr auto kBase64Class = base64_classes();
 
 // What is wrong with a base64 body, or "" when nothing is. GMime decodes leniently (it skips junk),
 // but a receiver's filter may not, and a body that decodes differently in different places is suspect.
 std::string base64_problem(std::string_view raw) {
-  std::size_t data = 0, junk = 0, pad = 0;
-  bool data_after_pad = false;
+  // Counters in registers (a counter array indexed by class serialises on its memory), data by difference.
+  std::size_t pad = 0, space = 0, junk = 0;
   for (unsigned char c : raw) {
-    if (is_base64_char(c)) {
-      if (pad) data_after_pad = true;
-      ++data;
-    } else if (c == '=') {
-      ++pad;
-    } else if (c != '\r' && c != '\n' && c != ' ' && c != '\t') {
-      ++junk;
-    }
+    const unsigned char k = kBase64Class[c];
+    pad += k == b64_pad;
+    space += k == b64_space;
+    junk += k == b64_junk;
   }
+  const std::size_t data = raw.size() - pad - space - junk;
+  const auto first_pad = raw.find('=');
+  const bool data_after_pad =
+      first_pad != std::string_view::npos &&
+      std::any_of(raw.begin() + static_cast<std::ptrdiff_t>(first_pad), raw.end(),
+                  [](unsigned char c) { return kBase64Class[c] == b64_data; });
   if (junk) return std::to_string(junk) + " bytes outside the base64 alphabet";
   if (data_after_pad) return "data after '=' padding";
   if ((data + pad) % 4 == 1 || pad > 2) return "the encoded length is not a whole number of base64 groups";
   return "";
+}
+
+// Any byte with the high bit set, eight bytes at a time.
+bool has_8bit(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & 0x8080808080808080ULL) return true;
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) & 0x80) return true;
+  return false;
 }
 
 bool known_transfer_encoding(const std::string& cte) {
@@ -179,10 +205,10 @@ bool known_transfer_encoding(const std::string& cte) {
 }
 
 // The body of a text part as UTF-8: declared charset first, then UTF-8, then Latin-1.
-std::string to_utf8(const std::string& bytes, const std::string& charset) {
+std::string to_utf8(std::string bytes, const std::string& charset) {
   std::string cs = text::lower(charset);
   if (cs.empty() || cs == "us-ascii" || cs == "utf-8" || cs == "utf8" || cs == "ascii") {
-    if (text::is_valid_utf8(bytes)) return bytes;
+    if (text::is_valid_utf8(bytes)) return bytes;  // moved out, not copied
     if (cs == "utf-8" || cs == "utf8") return text::valid_utf8(bytes);
     return text::latin1_to_utf8(bytes);
   }
@@ -199,7 +225,8 @@ std::string to_utf8(const std::string& bytes, const std::string& charset) {
   }
   if (err) g_error_free(err);
   // Unknown charset or invalid bytes for it: a lossy but safe reading.
-  return text::is_valid_utf8(bytes) ? bytes : text::latin1_to_utf8(bytes);
+  if (text::is_valid_utf8(bytes)) return bytes;
+  return text::latin1_to_utf8(bytes);
 }
 
 struct Walker {
@@ -243,7 +270,7 @@ struct Walker {
     GMimeStream* raw_stream = g_mime_data_wrapper_get_stream(w);
     std::string raw = read_stream(raw_stream);
     part.raw_size = raw.size();
-    part.raw_has_8bit = std::any_of(raw.begin(), raw.end(), [](char c) { return c & 0x80; });
+    part.raw_has_8bit = has_8bit(raw);
     if (g_mime_data_wrapper_get_encoding(w) == GMIME_CONTENT_ENCODING_BASE64) {
       std::string why = base64_problem(raw);
       if (!why.empty()) msg.problems.push_back({"broken_base64", "base64 body: " + why, -1, part.path});
@@ -253,9 +280,11 @@ struct Walker {
 
     GPtr<GMimeStream> mem(g_mime_stream_mem_new());
     g_mime_data_wrapper_write_to_stream(w, mem.get());
-    std::string decoded = read_stream(mem.get());
+    // The decoded bytes straight from the memory stream's buffer: one copy, not a read loop.
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
+    std::string decoded = bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
     if (part.media_type.rfind("text/", 0) == 0) {
-      part.body = to_utf8(decoded, part.charset);
+      part.body = to_utf8(std::move(decoded), part.charset);
       part.body_is_text = true;
     } else {
       part.body = std::move(decoded);

@@ -117,3 +117,46 @@ TEST_CASE("not_a_message_reason tells inputs that are no message", "[unit]") {
     CHECK(why.empty() == row.is_message);
   }
 }
+
+TEST_CASE("base64 bodies: what a strict filter would refuse is a problem, and 8-bit raw bytes are seen", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* body;      // the raw base64 body
+    const char* want;      // "" = no broken_base64 problem, else a part of its text
+  };
+  const Row rows[] = {
+      {"clean, with line breaks", "aGVsbG8g\r\nd29ybGQ=\r\n", ""},
+      {"data after padding: two padded groups glued", "aGk=\r\naGk=\r\n", "data after '=' padding"},
+      {"junk bytes", "aGVs*bG8h\r\n", "1 bytes outside the base64 alphabet"},
+      {"a lone extra byte", "aGVsbG8gd\r\n", "not a whole number of base64 groups"},
+      {"three pad bytes", "aGk===\r\n", "not a whole number of base64 groups"},
+      {"spaces and tabs are allowed", "aGVs bG8g\td29y bGQ=\r\n", ""},
+  };
+  for (const auto& row : rows) {
+    std::string raw = "From: a@example.com\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    raw += row.body;
+    Message m = parse_message(raw, "t", 0);
+    std::string got;
+    for (const auto& p : m.problems)
+      if (p.code == "broken_base64") got = p.detail;
+    INFO(row.label << ": got \"" << got << "\", want \"" << row.want << "\"");
+    if (*row.want == 0) CHECK(got.empty());
+    else CHECK(got.find(row.want) != std::string::npos);
+  }
+  struct Bits {
+    const char* label;
+    std::string body;
+    bool want;
+  };
+  const Bits bits[] = {
+      {"ASCII only", std::string(100, 'a'), false},
+      {"a high byte in the 8-byte stride", std::string(40, 'a') + "\xc3\xa9" + std::string(40, 'a'), true},
+      {"a high byte in the tail", std::string(17, 'a') + "\xe9", true},
+  };
+  for (const auto& b : bits) {
+    Message m = parse_message("From: a@example.com\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + b.body + "\r\n", "t", 0);
+    REQUIRE_FALSE(m.parts.empty());
+    INFO(b.label << ": got raw_has_8bit " << m.parts.back().raw_has_8bit << ", want " << b.want);
+    CHECK(m.parts.back().raw_has_8bit == b.want);
+  }
+}
