@@ -90,7 +90,17 @@ probe::Check compare(const Report& r, const std::shared_ptr<const probe::ProbeRe
         if (key == "causes") value = joined(named);  // the note names the causes the reply points at
       fill.emplace_back("look_at", joined(look_at));
     } else if (worst == Severity::error) {
-      v.agreement = stop && *stop > stage ? "delayed" : "disagree";
+      // Delayed only when the later refusal is about one of this stage's causes (or names none): a refusal
+      // of the recipient does not answer a listed sender.
+      bool later = false;
+      if (stop && *stop > stage)
+        if (Answer at = answer_at(s, s.outcome.stopped_at); at.step) {
+          const auto& look_at = at.step->classification.look_at;
+          later = look_at.empty() || std::any_of(v.ids.begin(), v.ids.end(), [&](const std::string& id) {
+                    return std::find(look_at.begin(), look_at.end(), id) != look_at.end();
+                  });
+        }
+      v.agreement = later ? "delayed" : "disagree";
       if (stop) fill.emplace_back("later", std::string(stage_label(*stop)));
     } else {
       v.agreement = "agree";
