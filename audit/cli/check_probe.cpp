@@ -36,6 +36,33 @@ constexpr std::size_t kMaxRcpt = 5;  // the probe's own cap (mailaudit probe --m
 
 }  // namespace
 
+std::string prepare_probe(const ProbeEnvelope& e, smtp::ProbeRequest& req) {
+  if (e.rcpt.size() > e.max_rcpt)
+    return "probe: " + std::to_string(e.rcpt.size()) + " recipients, at most " + std::to_string(e.max_rcpt) + " per run (" +
+           e.raise_hint + ")";
+  for (const auto& r : e.rcpt) {
+    auto at = r.rfind('@');
+    if (at == std::string::npos || at == 0 || at + 1 == r.size() || r.find_first_of("<> \r\n") != std::string::npos)
+      return "--rcpt: \"" + r + "\" is not an address local@domain";
+    std::string d = text::lower(r.substr(at + 1));
+    if (!req.domain.empty() && d != req.domain && e.server.empty())
+      return "probe: recipients of more than one domain (" + req.domain + ", " + d + "): probe one domain per run, or give " +
+             e.server_flag;
+    if (req.domain.empty()) req.domain = d;
+  }
+  req.session.port = 25;
+  if (!e.server.empty() && !split_host_port(e.server, req.server_host, req.session.port))
+    return e.server_flag + ": expected HOST[:PORT], got \"" + e.server + "\"";
+  std::string mail_from = e.mail_from == "<>" ? "" : e.mail_from;
+  if (mail_from.find_first_of("<> \r\n") != std::string::npos) return "--mail-from: \"" + mail_from + "\" is not an address";
+  std::string helo = e.helo.empty() ? smtp::machine_fqdn() : e.helo;
+  if (helo.find_first_of(" \r\n") != std::string::npos) return "--helo: \"" + helo + "\" cannot be sent as a HELO name";
+  req.session.helo = helo;
+  req.session.mail_from = mail_from;
+  req.session.rcpt = e.rcpt;
+  return "";
+}
+
 void add_check_probe_options(CLI::App& cmd, CheckProbeOptions& o) {
   cmd.add_flag("--probe", o.enabled, "also ask the receiver itself, up to RCPT TO (never DATA), and set its answers beside the audit's");
   cmd.add_option("--probe-server", o.server, "--probe: ask HOST[:PORT] instead of the --rcpt domain's MX hosts");
@@ -50,43 +77,19 @@ std::shared_ptr<const probe::ProbeResult> run_check_probe(const CheckProbeOption
     error = "--probe: needs --rcpt (the recipients to ask the receiver about)";
     return nullptr;
   }
-  if (env.rcpt.size() > kMaxRcpt) {
-    error = "--probe: at most " + std::to_string(kMaxRcpt) + " recipients per run (mailaudit probe --max-rcpt raises it)";
-    return nullptr;
-  }
   smtp::ProbeRequest req;
   req.profiles = profiles;
-  for (const auto& r : env.rcpt) {
-    auto at = r.rfind('@');
-    if (at == std::string::npos || at == 0 || at + 1 == r.size() || r.find_first_of("<> \r\n") != std::string::npos) {
-      error = "--rcpt: \"" + r + "\" is not an address local@domain";
-      return nullptr;
-    }
-    std::string d = text::lower(r.substr(at + 1));
-    if (!req.domain.empty() && d != req.domain && o.server.empty()) {
-      error = "--probe: recipients of more than one domain (" + req.domain + ", " + d + "): give --probe-server";
-      return nullptr;
-    }
-    if (req.domain.empty()) req.domain = d;
-  }
-  int port = 25;
-  if (!o.server.empty() && !split_host_port(o.server, req.server_host, port)) {
-    error = "--probe-server: expected HOST[:PORT], got \"" + o.server + "\"";
-    return nullptr;
-  }
+  ProbeEnvelope pe;
+  pe.rcpt = env.rcpt;
+  pe.server = o.server;
+  pe.helo = env.helo.value_or("");
+  pe.mail_from = env.mail_from.value_or("");
+  pe.max_rcpt = kMaxRcpt;
+  pe.server_flag = "--probe-server";
+  pe.raise_hint = "mailaudit probe --max-rcpt raises it";
+  error = prepare_probe(pe, req);
+  if (!error.empty()) return nullptr;
   smtp::SessionOptions& so = req.session;
-  so.port = port;
-  so.helo = env.helo && !env.helo->empty() ? *env.helo : smtp::machine_fqdn();
-  if (so.helo.find_first_of(" \r\n") != std::string::npos) {
-    error = "--helo: \"" + so.helo + "\" cannot be sent as a HELO name";
-    return nullptr;
-  }
-  so.mail_from = env.mail_from.value_or("");
-  if (so.mail_from.find_first_of("<> \r\n") != std::string::npos) {
-    error = "--mail-from: \"" + so.mail_from + "\" cannot be sent as an address";
-    return nullptr;
-  }
-  so.rcpt = env.rcpt;
   so.reply_timeout_ms = o.timeout_ms;
   so.ca_file = o.tls_ca;
   const bool from_ip = env.ip && local_address(*env.ip);

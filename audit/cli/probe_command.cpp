@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "check_probe.hpp"
 #include "commands.hpp"
 #include "dns/dns_stack.hpp"
 #include "output.hpp"
@@ -42,43 +43,24 @@ int run(const ProbeOptions& o, const CLI::App& cmd) {
     std::cerr << "mailaudit: rules: " << e.what() << "\n";
     return 2;
   }
-  if (static_cast<int>(o.rcpt.size()) > o.max_rcpt) {
-    std::cerr << "mailaudit: probe: " << o.rcpt.size() << " recipients, at most " << o.max_rcpt
-              << " per run (raise with --max-rcpt)\n";
-    return 2;
-  }
-  std::string domain;
-  for (const auto& r : o.rcpt) {
-    auto at = r.rfind('@');
-    if (at == std::string::npos || at == 0 || at + 1 == r.size() || r.find_first_of("<> \r\n") != std::string::npos) {
-      std::cerr << "mailaudit: --rcpt: \"" << r << "\" is not an address local@domain\n";
-      return 2;
-    }
-    std::string d = text::lower(r.substr(at + 1));
-    if (!domain.empty() && d != domain && o.server.empty()) {
-      std::cerr << "mailaudit: probe: recipients of more than one domain (" << domain << ", " << d
-                << "): probe one domain per run, or give --server\n";
-      return 2;
-    }
-    if (domain.empty()) domain = d;
-  }
-  if (o.mail_from.find_first_of("<> \r\n") != std::string::npos && o.mail_from != "<>") {
-    std::cerr << "mailaudit: --mail-from: \"" << o.mail_from << "\" is not an address\n";
-    return 2;
-  }
   if (cmd.count("--ip") && !dns::parse_ip(o.ip)) {
     std::cerr << "mailaudit: --ip: \"" << o.ip << "\" is not an IPv4 or IPv6 address\n";
     return 2;
   }
-  std::string helo = cmd.count("--helo") ? o.helo : smtp::machine_fqdn();
-  if (helo.empty() || helo.find_first_of(" \r\n") != std::string::npos) {
-    std::cerr << "mailaudit: --helo: \"" << helo << "\" cannot be sent as a HELO name\n";
+  if (cmd.count("--helo") && o.helo.empty()) {
+    std::cerr << "mailaudit: --helo: \"\" cannot be sent as a HELO name\n";
     return 2;
   }
-  std::string server_host;
-  int port = 25;
-  if (!o.server.empty() && !split_host_port(o.server, server_host, port)) {
-    std::cerr << "mailaudit: --server: expected HOST[:PORT], got \"" << o.server << "\"\n";
+  smtp::ProbeRequest req;
+  ProbeEnvelope pe;
+  pe.rcpt = o.rcpt;
+  pe.server = o.server;
+  pe.helo = o.helo;
+  pe.mail_from = o.mail_from;
+  pe.max_rcpt = static_cast<std::size_t>(o.max_rcpt);
+  pe.raise_hint = "raise with --max-rcpt";
+  if (std::string error = prepare_probe(pe, req); !error.empty()) {
+    std::cerr << "mailaudit: " << error << "\n";
     return 2;
   }
   std::unique_ptr<Output> out;
@@ -96,9 +78,6 @@ int run(const ProbeOptions& o, const CLI::App& cmd) {
     return 2;
   }
 
-  smtp::ProbeRequest req;
-  req.server_host = server_host;
-  req.domain = domain;
   try {
     req.profiles = receivers::load_profiles(o.rules_dir);
   } catch (const receivers::ProfileError& e) {
@@ -107,11 +86,7 @@ int run(const ProbeOptions& o, const CLI::App& cmd) {
   }
   req.max_mx = static_cast<std::size_t>(o.max_mx);
   smtp::SessionOptions& so = req.session;
-  so.port = port;
   so.source = o.ip;
-  so.helo = helo;
-  so.mail_from = o.mail_from == "<>" ? "" : o.mail_from;
-  so.rcpt = o.rcpt;
   so.starttls = o.starttls == "require" ? smtp::StartTls::require : o.starttls == "never" ? smtp::StartTls::never : smtp::StartTls::automatic;
   so.size = o.size;
   so.connect_timeout_ms = o.connect_timeout_ms;

@@ -92,7 +92,7 @@ std::string probe_text(const probe::ProbeResult& r, const std::map<std::string, 
   for (const auto& s : r.sessions) {
     out += "\n" + w(words, "label_session") + " " + s.host + " [" + s.address + "]:" + std::to_string(s.port) +
            (s.source.empty() ? "" : " " + w(words, "label_from") + " " + s.source) + " (" + std::to_string(s.elapsed_ms) + " ms)\n";
-    out += "  TLS: " + tls_line(s.tls, words) + "\n";
+    out += "  " + w(words, "label_tls") + ": " + tls_line(s.tls, words) + "\n";
     for (const auto& st : s.steps) {
       std::string said = st.problem.empty() ? reply_line(st.reply) : st.problem;
       out += "  " + st.stage + ": " + (st.command.empty() ? "" : text::printable(st.command, 120) + " -> ") + text::printable(said, 300) + "\n";
@@ -117,8 +117,9 @@ std::string probe_markdown(const probe::ProbeResult& r, const std::map<std::stri
   for (const auto& s : r.sessions) {
     out += "## " + text::markdown_cell(s.host, 200) + " [" + s.address + "]:" + std::to_string(s.port) + "\n\n";
     out += "- " + w(words, "label_from") + ": " + (s.source.empty() ? "?" : s.source) + "\n";
-    out += "- TLS: " + text::markdown_cell(tls_line(s.tls, words), 400) + "\n\n";
-    out += "| stage | command | reply | ms |\n|---|---|---|---|\n";
+    out += "- " + w(words, "label_tls") + ": " + text::markdown_cell(tls_line(s.tls, words), 400) + "\n\n";
+    out += "| " + w(words, "col_stage") + " | " + w(words, "col_command") + " | " + w(words, "col_reply") + " | " +
+           w(words, "col_ms") + " |\n|---|---|---|---|\n";
     for (const auto& st : s.steps)
       out += "| " + st.stage + " | " + text::markdown_cell(st.command, 120) + " | " +
              text::markdown_cell(st.problem.empty() ? reply_line(st.reply) : st.problem, 300) + " | " + std::to_string(st.ms) + " |\n";

@@ -133,7 +133,8 @@ void classify(probe::Session& s, const rules::Rules& rules, const std::vector<re
     o.summary = text::fill(rules.word("probe.lead_accepted"), {{"host", who(s)}, {"count", std::to_string(o.accepted_rcpt.size())}});
   } else if (stop && stop->problem.empty()) {
     const auto& c = stop->classification;
-    std::string sentence = br.word(o.temporary ? "deferred" : "rejected") + " " + stage_phrase(br, stop->stage, rules) + " by " + who(s);
+    std::string sentence = br.word(o.temporary ? "deferred" : "rejected") + " " + stage_phrase(br, stop->stage, rules) + " " +
+                           text::fill(rules.word("probe.lead_by"), {{"host", who(s)}});
     sentence += " (" + std::to_string(stop->reply.code) + (stop->reply.status.empty() ? "" : " " + stop->reply.status) + ")";
     if (c.signature && !c.signature->advice.empty()) sentence += ": " + c.signature->meaning + "; " + c.signature->advice + ".";
     else {

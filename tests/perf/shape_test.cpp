@@ -87,10 +87,7 @@ TEST_CASE("hostile shapes: 8 MB takes at most 12x the CPU of 1 MB through the wh
   static const rules::Rules rules = rules::Rules::builtin();
   auto zones = test::fixture_zone_resolver();
   AuditSettings settings{rules, *zones, checks::registry(), {}, {}};
-  Envelope env;
-  env.ip = "192.0.2.10";
-  env.helo = "mail.news.example.com";
-  env.mail_from = "bounces@news.example.com";
+  Envelope env = test::newsletter_envelope();
   // The process CPU (the checks run on a pool of threads), best of `rounds`: the least disturbed run.
   auto audit_cpu = [&](const std::string& bytes, int rounds) {
     double best = 1e9;

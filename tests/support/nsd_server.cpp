@@ -138,6 +138,14 @@ std::unique_ptr<dns::ZoneResolver> fixture_zone_resolver() {
   return std::make_unique<dns::ZoneResolver>(zones, nullptr);
 }
 
+Envelope newsletter_envelope() {
+  Envelope env;
+  env.ip = "192.0.2.10";
+  env.helo = "mail.news.example.com";
+  env.mail_from = "bounces@news.example.com";
+  return env;
+}
+
 NsdServer& fixture_nsd() {
   static NsdServer server(source_dir() / "fixtures" / "dns");
   return server;

@@ -10,6 +10,7 @@
 
 #include "dns/live_resolver.hpp"
 #include "dns/zone_resolver.hpp"
+#include "model/envelope.hpp"
 
 namespace mailaudit::test {
 
@@ -38,6 +39,9 @@ NsdServer& fixture_nsd();
 // A live resolver asking `server` ("127.0.0.1:PORT"), and one answering from fixtures/dns offline.
 std::unique_ptr<dns::LiveResolver> live_resolver(const std::string& server, int timeout_ms = 1000, int tries = 2);
 std::unique_ptr<dns::ZoneResolver> fixture_zone_resolver();
+
+// The sending context fixtures/dns describes for news.example.com's campaigns (ip, helo, mail_from; no rcpt).
+Envelope newsletter_envelope();
 
 // A port on 127.0.0.1 free for both UDP and TCP at the time of the call.
 std::uint16_t free_port();

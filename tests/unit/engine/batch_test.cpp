@@ -18,10 +18,7 @@ std::vector<std::string> run(const std::vector<std::string>& inputs, std::size_t
   static const rules::Rules rules = rules::Rules::builtin();
   auto zones = test::fixture_zone_resolver();
   AuditSettings settings{rules, *zones, checks::registry(), {}, {}};
-  Envelope env;
-  env.ip = "192.0.2.10";
-  env.helo = "mail.news.example.com";
-  env.mail_from = "bounces@news.example.com";
+  Envelope env = test::newsletter_envelope();
   env.rcpt = {"reader@example.net"};
   std::vector<std::string> out;
   audit_inputs(inputs, env, settings, jobs, [&](Report&& r) {

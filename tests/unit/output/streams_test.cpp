@@ -23,10 +23,7 @@ const std::vector<Report>& fixture_reports() {
     static const rules::Rules rules = rules::Rules::builtin();
     auto zones = test::fixture_zone_resolver();
     AuditSettings settings{rules, *zones, checks::registry(), {}, {}};
-    Envelope env;
-    env.ip = "192.0.2.10";
-    env.helo = "mail.news.example.com";
-    env.mail_from = "bounces@news.example.com";
+    Envelope env = test::newsletter_envelope();
     const auto m = test::source_dir() / "fixtures" / "messages";
     std::vector<Report> out;
     audit_inputs({(m / "newsletter.eml").string(), (m / "campaign.mbox").string(), "/nonexistent/mail.eml",
