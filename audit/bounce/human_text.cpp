@@ -28,7 +28,7 @@ std::vector<Mention> mentions(std::string_view text, const std::vector<std::stri
     if (l.find('@') != std::string::npos) {
       for (const auto& form : forms) {
         std::smatch m;
-        if (!std::regex_search(l, m, form.re)) continue;
+        if (!std::regex_search(l, m, form.re.get())) continue;
         std::string a = m[1].str();
         while (!a.empty() && (a.back() == '.' || a.back() == ',')) a.pop_back();
         std::string low = text::lower(a);
@@ -86,7 +86,7 @@ bool starts_with_recipient(std::string_view text, const std::vector<rules::Recip
     if (!l.empty() && l.back() == '\r') l.pop_back();
     // Only forms anchored at the start of the line: "Subject: ... wasn't delivered to a@b" is a header.
     for (const auto& form : forms)
-      if (form.pattern.starts_with("^") && std::regex_search(l, form.re)) return true;
+      if (form.pattern.starts_with("^") && std::regex_search(l, form.re.get())) return true;
     return false;
   }
   return false;

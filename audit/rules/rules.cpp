@@ -5,6 +5,7 @@
 #include <optional>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
@@ -293,12 +294,18 @@ void load_urls(const std::string& file, const toml::table& root, UrlRules& out) 
   }
 }
 
-std::regex compile(const std::string& file, const toml::node& where_, const std::string& pattern) {
-  try {
-    return std::regex(pattern, std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    fail(file, where_, "bad pattern \"" + pattern + "\": " + e.what());
-  }
+// Set while loading rules that came from outside the binary: their patterns compile at load, so that
+// a bad one is reported at start with its file and line.
+thread_local bool compile_now = false;
+
+LazyRegex compile(const std::string& file, const toml::node& where_, const std::string& pattern) {
+  LazyRegex re(pattern);
+  if (compile_now) try {
+      re.get();
+    } catch (const std::regex_error& e) {
+      fail(file, where_, "bad pattern \"" + pattern + "\": " + e.what());
+    }
+  return re;
 }
 
 Stage require_stage(const std::string& file, const toml::table& t) {
@@ -539,12 +546,15 @@ bool BounceFormat::matches(std::string_view sample) const {
   return false;
 }
 
-const BounceRules& Rules::bounces() const { return *bounces_; }
+LazyRegex::LazyRegex(std::string source) : state_(std::make_shared<State>()) { state_->source = std::move(source); }
 
-const std::string& Rules::word(std::string_view key) const {
-  auto it = words_.find(key);
-  if (it == words_.end()) throw std::logic_error("rules/words.toml has no entry " + std::string(key));
-  return it->second;
+const std::regex& LazyRegex::get() const {
+  static const std::regex never_matches("$^");
+  if (!state_) return never_matches;
+  std::call_once(state_->once, [s = state_.get()] {
+    s->re = std::regex(s->source, std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+  });
+  return state_->re;
 }
 
 const std::string& BounceRules::word(const std::string& key) const {
@@ -579,50 +589,6 @@ const Provider* provider_for_mx(const std::vector<Provider>& providers, const st
 
 namespace {
 
-using Loader = void (*)(const std::string& file, const toml::table& root, Rules& into);
-
-// The rules files and their loaders, in load order: the only list of rules files.
-struct RulesFile {
-  std::string_view name;
-  Loader load;
-};
-
-}  // namespace
-
-// Friend of Rules: the one place that writes its members.
-struct RulesLoaders {
-  static const std::vector<RulesFile>& table() {
-    static const std::vector<RulesFile> files{
-        {"findings.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_findings(f, t, r.findings_); }},
-        {"headers.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_headers(f, t, r.headers_); }},
-        {"rdns.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_rdns(f, t, r.rdns_); }},
-        {"blocklists.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_blocklists(f, t, r.blocklists_); }},
-        {"providers.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_providers(f, t, r.providers_, r.provider_reject_note_); }},
-        {"ip_ranges.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_ip_ranges(f, t, r.ip_ranges_); }},
-        {"urls.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_urls(f, t, r.urls_); }},
-        {"bounces.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bounces(f, t, *r.bounces_); }},
-        {"bulk.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_bulk(f, t, r.bulk_); }},
-        {"size.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_size(f, t, r.size_); }},
-        {"content.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_content(f, t, r.findings_, r.content_); }},
-        {"words.toml", [](const std::string& f, const toml::table& t, Rules& r) { load_words(f, t, r.words_); }},
-    };
-    return files;
-  }
-
-  static Rules load(const std::vector<std::pair<std::string, toml::table>>& tables) {
-    Rules rules;
-    rules.bounces_ = std::make_shared<BounceRules>();
-    for (const auto& file : table()) {
-      auto it = std::find_if(tables.begin(), tables.end(), [&](const auto& t) { return t.first == file.name; });
-      if (it == tables.end()) throw RulesError(std::string(file.name) + ": rules file missing");
-      file.load(it->first, it->second, rules);
-    }
-    return rules;
-  }
-};
-
-namespace {
-
 toml::table parse_toml(const std::string& text, const std::string& path) {
   try {
     return toml::parse(text, path);
@@ -630,6 +596,141 @@ toml::table parse_toml(const std::string& text, const std::string& path) {
     throw RulesError(toml_read::where(path, e.source()) + ": " + std::string(e.description()));
   }
 }
+
+}  // namespace
+
+struct Rules::Data {
+  std::map<std::string, FindingText, std::less<>> findings;
+  HeaderRules headers;
+  RdnsRules rdns;
+  std::vector<Blocklist> blocklists;
+  std::vector<Provider> providers;
+  std::string provider_reject_note;
+  std::vector<IpRange> ip_ranges;
+  UrlRules urls;
+  BounceRules bounces;
+  std::vector<BulkProvider> bulk;
+  SizeRules size;
+  ContentRules content;
+  std::map<std::string, std::string, std::less<>> words;
+  // Built-in rules: each file's embedded text, parsed on first use (nullptr once loaded at construction).
+  std::vector<const EmbeddedFile*> sources;
+  std::unique_ptr<std::once_flag[]> loaded;
+  explicit Data(std::size_t files) : sources(files, nullptr), loaded(new std::once_flag[files]) {}
+};
+
+// Friend of Rules: the one place that writes its data.
+struct RulesLoaders {
+  using Loader = void (*)(const std::string& file, const toml::table& root, Rules::Data& into);
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  // A rules file: its loader, and the file whose entries it refers to (content.toml names findings).
+  struct File {
+    std::string_view name;
+    Loader load;
+    std::size_t after = none;
+  };
+
+  // The rules files and their loaders, in load order: the only list of rules files.
+  static const std::vector<File>& table() {
+    static const std::vector<File> files{
+        {"findings.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_findings(f, t, d.findings); }},
+        {"headers.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_headers(f, t, d.headers); }},
+        {"rdns.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_rdns(f, t, d.rdns); }},
+        {"blocklists.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_blocklists(f, t, d.blocklists); }},
+        {"providers.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_providers(f, t, d.providers, d.provider_reject_note); }},
+        {"ip_ranges.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_ip_ranges(f, t, d.ip_ranges); }},
+        {"urls.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_urls(f, t, d.urls); }},
+        {"bounces.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_bounces(f, t, d.bounces); }},
+        {"bulk.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_bulk(f, t, d.bulk); }},
+        {"size.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_size(f, t, d.size); }},
+        {"content.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_content(f, t, d.findings, d.content); }, 0},
+        {"words.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_words(f, t, d.words); }},
+    };
+    return files;
+  }
+
+  static std::size_t index(std::string_view name) {
+    const auto& t = table();
+    for (std::size_t i = 0; i < t.size(); ++i)
+      if (t[i].name == name) return i;
+    return none;
+  }
+
+  // Every file, now, from parsed tables.
+  static Rules load(const std::vector<std::pair<std::string, toml::table>>& tables) {
+    Rules rules;
+    rules.d_ = std::make_shared<Rules::Data>(table().size());
+    for (std::size_t i = 0; i < table().size(); ++i) {
+      const File& file = table()[i];
+      auto it = std::find_if(tables.begin(), tables.end(), [&](const auto& t) { return t.first == file.name; });
+      if (it == tables.end()) throw RulesError(std::string(file.name) + ": rules file missing");
+      file.load(it->first, it->second, *rules.d_);
+      std::call_once(rules.d_->loaded[i], [] {});
+    }
+    return rules;
+  }
+
+  // The embedded files, each parsed when first asked for.
+  static Rules lazy() {
+    Rules rules;
+    rules.d_ = std::make_shared<Rules::Data>(table().size());
+    for (std::size_t i = 0; i < table().size(); ++i) {
+      const auto& files = embedded_files();
+      auto it = std::find_if(files.begin(), files.end(), [&](const EmbeddedFile& f) { return f.name == table()[i].name; });
+      if (it == files.end()) throw RulesError(std::string(table()[i].name) + ": rules file missing");
+      rules.d_->sources[i] = &*it;
+    }
+    return rules;
+  }
+
+  static void need(Rules::Data& d, std::size_t i) {
+    std::call_once(d.loaded[i], [&] {
+      if (table()[i].after != none) need(d, table()[i].after);
+      const EmbeddedFile& f = *d.sources[i];
+      table()[i].load(f.name, parse_toml(f.contents, f.name), d);
+    });
+  }
+};
+
+const Rules::Data& Rules::need(std::size_t file) const {
+  RulesLoaders::need(*d_, file);
+  return *d_;
+}
+
+namespace {
+// The index of each file in the loaders' table, looked up once.
+std::size_t file_index(std::string_view name) {
+  std::size_t i = RulesLoaders::index(name);
+  if (i == RulesLoaders::none) throw std::logic_error("no rules file " + std::string(name));
+  return i;
+}
+// The loaders' index of a file, looked up on the first call from each accessor.
+#define RULES_FILE(name) [] { static const std::size_t i = file_index(name); return i; }()
+}  // namespace
+
+// The findings are whole once content.toml has added the content filters' findings.
+const std::map<std::string, FindingText, std::less<>>& Rules::findings() const { need(RULES_FILE("findings.toml")); return need(RULES_FILE("content.toml")).findings; }
+const HeaderRules& Rules::headers() const { return need(RULES_FILE("headers.toml")).headers; }
+const RdnsRules& Rules::rdns() const { return need(RULES_FILE("rdns.toml")).rdns; }
+const std::vector<Blocklist>& Rules::blocklists() const { return need(RULES_FILE("blocklists.toml")).blocklists; }
+const std::vector<Provider>& Rules::providers() const { return need(RULES_FILE("providers.toml")).providers; }
+const std::string& Rules::provider_reject_note() const { return need(RULES_FILE("providers.toml")).provider_reject_note; }
+const std::vector<IpRange>& Rules::ip_ranges() const { return need(RULES_FILE("ip_ranges.toml")).ip_ranges; }
+const UrlRules& Rules::urls() const { return need(RULES_FILE("urls.toml")).urls; }
+const BounceRules& Rules::bounces() const { return need(RULES_FILE("bounces.toml")).bounces; }
+const std::vector<BulkProvider>& Rules::bulk() const { return need(RULES_FILE("bulk.toml")).bulk; }
+const SizeRules& Rules::size() const { return need(RULES_FILE("size.toml")).size; }
+const ContentRules& Rules::content() const { return need(RULES_FILE("content.toml")).content; }
+const std::map<std::string, std::string, std::less<>>& Rules::words() const { return need(RULES_FILE("words.toml")).words; }
+
+const std::string& Rules::word(std::string_view key) const {
+  const auto& w = words();
+  auto it = w.find(key);
+  if (it == w.end()) throw std::logic_error("rules/words.toml has no entry " + std::string(key));
+  return it->second;
+}
+
+namespace {
 
 // What makes two entries of an array of tables "the same entry" for an overlay: the first of these keys
 // that the entry has (most entries have an id; stage texts a stage, ranges a CIDR, phrases a pattern).
@@ -673,6 +774,14 @@ void overlay(toml::table& base, toml::table& over) {
   }
 }
 
+// While alive, patterns compile as they load (rules from outside the binary).
+struct CompileNow {
+  CompileNow() { compile_now = true; }
+  ~CompileNow() { compile_now = false; }
+  CompileNow(const CompileNow&) = delete;
+  CompileNow& operator=(const CompileNow&) = delete;
+};
+
 // The built-in files parsed, name -> table.
 std::vector<std::pair<std::string, toml::table>> builtin_tables() {
   std::vector<std::pair<std::string, toml::table>> out;
@@ -694,10 +803,11 @@ const std::vector<std::string>& rule_file_names() {
 Rules Rules::from_files(const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<std::pair<std::string, toml::table>> tables;
   for (const auto& [name, text] : files) tables.emplace_back(name, parse_toml(text, name));
+  CompileNow now;
   return RulesLoaders::load(tables);
 }
 
-Rules Rules::builtin() { return RulesLoaders::load(builtin_tables()); }
+Rules Rules::builtin() { return RulesLoaders::lazy(); }
 
 Rules Rules::from_dir(const std::string& dir) {
   namespace fs = std::filesystem;
@@ -722,6 +832,7 @@ Rules Rules::from_dir(const std::string& dir) {
     overlay(it->second, over);
   }
   if (ec) throw RulesError(dir + ": " + ec.message());
+  CompileNow now;
   return RulesLoaders::load(tables);
 }
 
@@ -733,8 +844,9 @@ std::vector<std::string> missing_findings(const Rules& rules, const std::vector<
 }
 
 const FindingText* Rules::finding(std::string_view id) const {
-  auto it = findings_.find(id);
-  return it == findings_.end() ? nullptr : &it->second;
+  const auto& f = findings();
+  auto it = f.find(id);
+  return it == f.end() ? nullptr : &it->second;
 }
 
 }  // namespace mailaudit::rules

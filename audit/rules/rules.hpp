@@ -183,40 +183,33 @@ class Rules {
   static Rules from_files(const std::vector<std::pair<std::string, std::string>>& files);
 
   const FindingText* finding(std::string_view id) const;
-  const std::map<std::string, FindingText, std::less<>>& findings() const { return findings_; }
-  const HeaderRules& headers() const { return headers_; }
-  const RdnsRules& rdns() const { return rdns_; }
-  const std::vector<Blocklist>& blocklists() const { return blocklists_; }
-  const std::vector<Provider>& providers() const { return providers_; }
+  const std::map<std::string, FindingText, std::less<>>& findings() const;
+  const HeaderRules& headers() const;
+  const RdnsRules& rdns() const;
+  const std::vector<Blocklist>& blocklists() const;
+  const std::vector<Provider>& providers() const;
   // The sentence added to a finding that a recipient's provider rejects on ({provider}, {reply}).
-  const std::string& provider_reject_note() const { return provider_reject_note_; }
-  const std::vector<IpRange>& ip_ranges() const { return ip_ranges_; }
-  const UrlRules& urls() const { return urls_; }
+  const std::string& provider_reject_note() const;
+  const std::vector<IpRange>& ip_ranges() const;
+  const UrlRules& urls() const;
   const BounceRules& bounces() const;  // rules/bounce_rules.hpp
-  const std::vector<BulkProvider>& bulk() const { return bulk_; }
-  const SizeRules& size() const { return size_; }
-  const ContentRules& content() const { return content_; }
+  const std::vector<BulkProvider>& bulk() const;
+  const SizeRules& size() const;
+  const ContentRules& content() const;
   // The checks' words (rules/words.toml, "section.key"): phrases a check puts into a finding's
   // placeholders and each check's one-line summary. Throws std::logic_error for a key without words
   // (a unit test checks every key the checks use exists).
   const std::string& word(std::string_view key) const;
-  const std::map<std::string, std::string, std::less<>>& words() const { return words_; }
+  const std::map<std::string, std::string, std::less<>>& words() const;
 
  private:
   friend struct RulesLoaders;  // rules.cpp: the {file, loader} table
-  std::map<std::string, FindingText, std::less<>> findings_;
-  HeaderRules headers_;
-  RdnsRules rdns_;
-  std::vector<Blocklist> blocklists_;
-  std::vector<Provider> providers_;
-  std::string provider_reject_note_;
-  std::vector<IpRange> ip_ranges_;
-  UrlRules urls_;
-  std::shared_ptr<BounceRules> bounces_;  // never null once loaded
-  std::vector<BulkProvider> bulk_;
-  SizeRules size_;
-  ContentRules content_;
-  std::map<std::string, std::string, std::less<>> words_;
+  // What the files say. The built-in files are parsed on first use, file by file: `mailaudit urls` reads
+  // one of them, and parsing all of them is most of a small run's start-up. Rules from outside the binary
+  // (`--rules`) load whole at start, so their errors stop the run before any work. Copies share it.
+  struct Data;
+  std::shared_ptr<Data> d_;
+  const Data& need(std::size_t file) const;  // `file` loaded (an index into the loaders' table)
 };
 
 // Names of the rules files the loader expects.

@@ -213,12 +213,12 @@ TEST_CASE("every recipient form, format and context pattern matches its examples
     for (const auto& m : f.match) {
       std::smatch got;
       INFO("recipient_form " << f.id << " must match \"" << m << "\" and capture an address");
-      REQUIRE(std::regex_search(m, got, f.re));
+      REQUIRE(std::regex_search(m, got, f.re.get()));
       CHECK(got[1].str().find('@') != std::string::npos);
     }
     for (const auto& m : f.no_match) {
       INFO("recipient_form " << f.id << " must not match \"" << m << "\"");
-      CHECK_FALSE(std::regex_search(m, f.re));
+      CHECK_FALSE(std::regex_search(m, f.re.get()));
     }
   }
   for (const auto& f : br.formats) {
