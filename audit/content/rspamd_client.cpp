@@ -1,10 +1,10 @@
 // rspamd over HTTP with libcurl; every transport or parse failure is an unavailable verdict.
 #include "content/rspamd_client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "util/curl_api.hpp"
 
 namespace mailaudit::content {
 namespace {
@@ -69,14 +69,15 @@ Verdict rspamd_check(const std::string& url, const std::string& message, const C
                      const RspamdEnvelope& e, const std::string& password, const EngineOptions& o) {
   if (message.size() > o.max_message_bytes)
     return unavailable("too_large", std::to_string(message.size()));
-  CURL* h = curl_easy_init();
+  const CurlApi* curl = curl_api();
+  CURL* h = curl ? curl->easy_init() : nullptr;
   if (!h) return unavailable("no_client");
   std::string base = url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   const std::string endpoint = base + "/checkv2";
   curl_slist* headers = nullptr;
   auto add = [&](const std::string& name, const std::string& value) {
-    if (!value.empty()) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    if (!value.empty()) headers = curl->slist_append(headers, (name + ": " + value).c_str());
   };
   add("IP", c.ip);
   add("Helo", c.helo);
@@ -86,24 +87,24 @@ Verdict rspamd_check(const std::string& url, const std::string& message, const C
   add("Password", password);
   add("Expect", " ");
   Sink sink{{}, o.max_reply_bytes};
-  curl_easy_setopt(h, CURLOPT_URL, endpoint.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, message.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(message.size()));
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout_ms));
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.total_timeout_ms));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-  const CURLcode rc = curl_easy_perform(h);
+  curl->easy_setopt(h, CURLOPT_URL, endpoint.c_str());
+  curl->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl->easy_setopt(h, CURLOPT_POST, 1L);
+  curl->easy_setopt(h, CURLOPT_POSTFIELDS, message.data());
+  curl->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(message.size()));
+  curl->easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout_ms));
+  curl->easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(o.total_timeout_ms));
+  curl->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl->easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
+  curl->easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+  const CURLcode rc = curl->easy_perform(h);
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(h);
+  curl->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  curl->slist_free_all(headers);
+  curl->easy_cleanup(h);
   if (sink.over) return unavailable("answer_too_large");
-  if (rc != CURLE_OK) return unavailable("transport", curl_easy_strerror(rc));
+  if (rc != CURLE_OK) return unavailable("transport", curl->easy_strerror(rc));
   if (status != 200) return unavailable("http_status", std::to_string(status));
   return parse_rspamd_reply(sink.data);
 }

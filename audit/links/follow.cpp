@@ -1,11 +1,11 @@
 #include "links/follow.hpp"
 
-#include <curl/curl.h>
 
 #include <chrono>
 #include <mutex>
 #include <set>
 
+#include "util/curl_api.hpp"
 #include "util/names.hpp"
 #include "urls/normalise.hpp"
 #include "util/text.hpp"
@@ -13,11 +13,6 @@
 namespace mailaudit::links {
 
 namespace {
-
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // Response bodies are never read: the headers say where a link leads.
 std::size_t discard_body(char*, std::size_t, std::size_t, void*) { return 0; }
@@ -92,39 +87,40 @@ Hop request(const std::string& url, const Target& t, bool head, long timeout_ms,
   hop.url = url;
   hop.ip = t.ip;
   hop.method = head ? "HEAD" : "GET";
-  CURL* h = curl_easy_init();
+  const CurlApi* curl = curl_api();
+  CURL* h = curl ? curl->easy_init() : nullptr;
   if (!h) {
     hop.error = "libcurl could not start";
     return hop;
   }
   std::string pin = t.host + ":" + std::to_string(t.port) + ":" + (t.ip.find(':') != std::string::npos ? "[" + t.ip + "]" : t.ip);
-  curl_slist* resolve = curl_slist_append(nullptr, pin.c_str());
+  curl_slist* resolve = curl->slist_append(nullptr, pin.c_str());
   char errbuf[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_RESOLVE, resolve);
-  curl_easy_setopt(h, CURLOPT_NOBODY, head ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // every hop is checked here before it is requested
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, o.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  CURLcode rc = curl_easy_perform(h);
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &hop.status);
+  curl->easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl->easy_setopt(h, CURLOPT_RESOLVE, resolve);
+  curl->easy_setopt(h, CURLOPT_NOBODY, head ? 1L : 0L);
+  curl->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // every hop is checked here before it is requested
+  curl->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl->easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl->easy_setopt(h, CURLOPT_USERAGENT, o.user_agent.c_str());
+  curl->easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_body);
+  curl->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  CURLcode rc = curl->easy_perform(h);
+  curl->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &hop.status);
   char* location = nullptr;
-  if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) hop.location = location;
+  if (curl->easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location) hop.location = location;
   // A GET aborted after the headers is a response, not an error.
   if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && hop.status > 0)) {
-    hop.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    hop.error = errbuf[0] ? errbuf : curl->easy_strerror(rc);
     hop.tls_problem = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
                       rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_SSL_CACERT_BADFILE;
     if (rc == CURLE_OPERATION_TIMEDOUT) hop.error = "timed out after " + std::to_string(timeout_ms) + " ms";
     hop.status = 0;
   }
-  curl_slist_free_all(resolve);
-  curl_easy_cleanup(h);
+  curl->slist_free_all(resolve);
+  curl->easy_cleanup(h);
   return hop;
 }
 
@@ -152,7 +148,6 @@ std::string to_string(Outcome o) {
 }
 
 Chain follow(const std::string& start, const FollowOptions& o, dns::Resolver& dns, const rules::Rules& rules) {
-  init_curl_once();
   Chain chain;
   chain.start = start;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o.total_timeout_ms);

@@ -1,6 +1,5 @@
 #include "urls/html_urls.hpp"
 
-#include <curl/curl.h>
 #include <gumbo.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include "urls/html_scan.hpp"
 #include "urls/normalise.hpp"
 #include "urls/text_urls.hpp"
+#include "util/curl_api.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::urls {
@@ -335,15 +335,16 @@ bool looks_like_host(std::string_view v) {
 
 std::string curl_resolve(const std::string& base, const std::string& rel) {
   std::string out;
-  CURLU* u = curl_url();
+  const CurlApi* curl = curl_api();
+  CURLU* u = curl ? curl->url() : nullptr;
   if (!u) return out;
   char* joined = nullptr;
-  if (curl_url_set(u, CURLUPART_URL, base.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-      curl_url_set(u, CURLUPART_URL, rel.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_URL, &joined, 0) == CURLUE_OK && joined)
+  if (curl->url_set(u, CURLUPART_URL, base.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+      curl->url_set(u, CURLUPART_URL, rel.c_str(), CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+      curl->url_get(u, CURLUPART_URL, &joined, 0) == CURLUE_OK && joined)
     out = joined;
-  curl_free(joined);
-  curl_url_cleanup(u);
+  curl->free(joined);
+  curl->url_cleanup(u);
   return out;
 }
 
