@@ -1,7 +1,9 @@
 // Batch benchmark: N personalised variants of one campaign message in an mbox, audited with a full sending
 // context against NSD on 127.0.0.1 through the same pipeline and DNS stack as `mailaudit check`.
 // Prints messages/s, peak memory, and DNS questions sent against distinct (name, type) pairs asked.
-//   bench_batch [N=10000] [JOBS=cores]   (JOBS 1 = one message at a time, as before audit_inputs)
+//   bench_batch [N=10000] [JOBS=cores] [SHAPE=small|newsletter]   (JOBS 1 = one message at a time)
+// `newsletter` is the campaign shape of issue 17: about 63 KB of table-laid HTML per message, 150 tracked
+// links over 12 hosts, images and a text part, personalised per recipient.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "engine/audit.hpp"
 #include "engine/batch.hpp"
@@ -19,9 +22,38 @@
 
 using namespace mailaudit;
 
+namespace {
+
+// One newsletter body for reader `i`: rows of image, headline, text and tracked links, about 63 KB.
+std::string newsletter_html(int i) {
+  static const char* hosts[] = {"news.example.com", "click.news.example.com", "img.news.example.com",
+                                "shop.example.com", "www.example.com",        "example.net",
+                                "blog.example.org", "cdn.example.net",        "track.example.com",
+                                "help.example.com", "social.example.org",     "offers.example.com"};
+  std::ostringstream h;
+  h << "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>td{font-family:Arial}"
+       ".btn{background:url(https://img.news.example.com/bg.png)}</style></head><body>"
+       "<table width=\"600\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" align=\"center\">\n";
+  for (int row = 0; row < 150; ++row) {
+    const char* host = hosts[row % 12];
+    h << "<tr><td style=\"padding:8px 16px;color:#333333;font-size:14px;line-height:20px\">"
+      << "<img src=\"https://img.news.example.com/p/" << row << ".jpg\" width=\"120\" height=\"80\" alt=\"Item "
+      << row << "\">" << "<h3 style=\"margin:0\">Offer " << row << " for reader " << i << "</h3>"
+      << "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut "
+         "labore et dolore magna aliqua &amp; more, see our terms.</p>"
+      << "<a href=\"https://" << host << "/c/" << row << "?u=" << i << "&amp;utm_source=news&amp;utm_medium=email\""
+      << " style=\"color:#0066cc\">Read more</a></td></tr>\n";
+  }
+  h << "</table><p><a href=\"https://news.example.com/u/" << i << "\">Unsubscribe</a></p></body></html>\n";
+  return h.str();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 10000;
   std::size_t jobs = argc > 2 ? static_cast<std::size_t>(std::max(1, std::atoi(argv[2]))) : default_jobs();
+  const bool newsletter = argc > 3 && std::string(argv[3]) == "newsletter";
   auto& nsd = test::fixture_nsd();
   std::filesystem::path mbox = std::filesystem::temp_directory_path() / "mailaudit-bench-batch.mbox";
   {
@@ -35,8 +67,10 @@ int main(int argc, char** argv) {
           << "Content-Type: multipart/alternative; boundary=\"b\"\n\n"
           << "--b\nContent-Type: text/plain; charset=utf-8\n\nHello reader " << i
           << ", our offers: https://news.example.com/offers?r=" << i << "\n"
-          << "--b\nContent-Type: text/html; charset=utf-8\n\n<p>Hello reader " << i
-          << ", <a href=\"https://news.example.com/offers?r=" << i << "\">our offers</a></p>\n--b--\n\n";
+          << "--b\nContent-Type: text/html; charset=utf-8\n\n";
+      if (newsletter) out << newsletter_html(i);
+      else out << "<p>Hello reader " << i << ", <a href=\"https://news.example.com/offers?r=" << i << "\">our offers</a></p>\n";
+      out << "--b--\n\n";
     }
   }
   dns::DnsSettings ds;
