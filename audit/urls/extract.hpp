@@ -12,11 +12,19 @@
 
 namespace mailaudit::urls {
 
+// Redirects inside redirects unwrapped per link. A resource bound, like the byte bounds below, not
+// knowledge about receivers (SpamAssassin unwraps without a bound, and no receiver publishes one): each level
+// parses its target again and adds one record, so a link costs at most this many + 1 parses of strings no
+// longer than itself. Real chains are 2 to 4 deep (Safe Links around a security gateway around an ESP's
+// click tracker); 16 covers them with room and keeps a hostile chain linear in its length.
+inline constexpr int kMaxUnwrap = 16;
+
+// Resource bounds: how much of a hostile message extraction reads.
 struct ExtractLimits {
   std::size_t max_urls = 10000;               // records per message
   std::size_t max_html_bytes = 8u << 20;      // per HTML part
   std::size_t max_text_bytes = 8u << 20;      // per text part
-  int max_unwrap = 3;                         // redirects inside redirects
+  int max_unwrap = kMaxUnwrap;                // redirects inside redirects
 };
 
 std::vector<Url> extract_urls(const Message& m, const rules::UrlRules& rules, const ExtractLimits& limits = {});
@@ -27,6 +35,6 @@ std::vector<std::string> distinct_domains(const std::vector<Url>& urls);
 // A record for `link` found at (part, source): normalised, flagged, redirect targets unwrapped into
 // further records. Exposed for tests and for the links check.
 void add_url(std::vector<Url>& out, std::string raw, std::string link, std::string part, std::string source,
-             std::string anchor_text, const rules::UrlRules& rules, int unwrap_depth = 3);
+             std::string anchor_text, const rules::UrlRules& rules, int unwrap_depth = kMaxUnwrap);
 
 }  // namespace mailaudit::urls
