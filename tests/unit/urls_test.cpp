@@ -425,6 +425,9 @@ TEST_CASE("redirect chains: every level unwrapped up to the bound", "[unit]") {
       {"a chain past the bound stops there", plain_chain(kMaxUnwrap + 5), false, kMaxUnwrap + 1, kMaxUnwrap + 5},
       {"in HTML past the bound", "<a href=\"" + plain_chain(kMaxUnwrap + 3) + "\">x</a>", true, kMaxUnwrap + 1,
        kMaxUnwrap + 3},
+      {"a link over kLongLinkBytes: kLongLinkUnwrap levels, as before",
+       plain_chain(10) + std::string(kLongLinkBytes, 'x'), false, kLongLinkUnwrap + 1, 10},
+      {"just under kLongLinkBytes: every level", plain_chain(10) + std::string(kLongLinkBytes - 400, 'x'), false, 10, 10},
   };
   for (const auto& r : rows) {
     std::string raw = test::crlf(std::string("From: a@example.com\nMIME-Version: 1.0\nContent-Type: ") +
@@ -438,6 +441,14 @@ TEST_CASE("redirect chains: every level unwrapped up to the bound", "[unit]") {
       CHECK(hosts.count(h) == (want ? 1u : 0u));
     }
   }
+  ExtractLimits five;
+  five.max_urls = 5;
+  std::string raw = test::crlf("From: a@example.com\nContent-Type: text/plain\n\n") + plain_chain(10) + "\r\n";
+  auto records = extract_urls(parse_message(raw, "t", 0), url_rules(), five);
+  std::string got;
+  for (const auto& u : records) got += u.host + " ";
+  INFO("max_urls 5 on a chain of 10 after the From record: got " << got << ", want the From and h0..h3, no more");
+  CHECK(got == "example.com h0.example.org h1.example.org h2.example.org h3.example.org ");
 }
 
 TEST_CASE("a multipart without its opening boundary: the preamble's URLs found, a normal preamble's not", "[unit]") {
