@@ -1,11 +1,12 @@
-// Check "domain_lists": the HELO name, the envelope sender domain and the From domain against the domain
-// blocklists, each as rules/blocklists.toml says (Spamhaus DBL: the host and its registered domain; URIBL,
+// Check "domain_lists": the HELO name, the envelope sender domain, the From domain and the DKIM signing (d=)
+// domains against the domain blocklists, each as rules/blocklists.toml says (Spamhaus DBL: the host and its registered domain; URIBL,
 // SURBL: the registered domain). Each distinct domain is asked once; a listing is reported at the stage of
 // the role it plays.
 #include <algorithm>
 #include <set>
 
 #include "checks.hpp"
+#include "auth/dkim.hpp"
 #include "lists/blocklist.hpp"
 #include "lists/list_findings.hpp"
 #include "message/envelope_address.hpp"
@@ -32,6 +33,11 @@ std::vector<Role> roles(const Context& ctx) {
   }
   std::string author = rfc5322::author_domain(ctx.message);
   if (!author.empty()) out.push_back({"from.listed", Stage::end_of_data, author});
+  // Receivers ask the domain lists about signing domains too (SpamAssassin every d=, rspamd the verified
+  // ones): every d= is asked, since a listed one costs the message whether its signature verifies or not.
+  std::vector<std::string> signers = auth::signing_domains(ctx.message);
+  if (signers.size() > ctx.rules.urls().max_signing_domains) signers.resize(ctx.rules.urls().max_signing_domains);
+  for (auto& d : signers) out.push_back({"dkim.listed", Stage::end_of_data, std::move(d)});
   return out;
 }
 

@@ -20,7 +20,7 @@ const std::vector<Check>& registry() {
         "helo.no_address", "helo.ip_mismatch", "helo.rdns_mismatch", "helo.temperror", "helo.not_checked"},
        run_helo,
        {"helo"}},
-      {"domain_lists", Stage::helo, {"helo.listed", "sender.listed", "from.listed", "lists.clear", "lists.unusable", "lists.temperror",
+      {"domain_lists", Stage::helo, {"helo.listed", "sender.listed", "from.listed", "dkim.listed", "lists.clear", "lists.unusable", "lists.temperror",
         "lists.not_checked"},
        run_domain_lists},
       {"spf_helo", Stage::helo, {"spf_helo.pass", "spf_helo.fail", "spf_helo.softfail", "spf_helo.neutral", "spf_helo.none", "spf_helo.permerror",

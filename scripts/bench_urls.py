@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 
 
 def corpus_files(corpora, work):
@@ -55,10 +56,47 @@ def main():
                 pass
         return host
 
-    def report(peer, missed):
+    signing = {}
+    for line in hosts_file.read_text().splitlines():
+        d = json.loads(line)
+        signing[d["file"]] = set(d.get("signing_domains", []))
+    rules_dir = pathlib.Path(__file__).resolve().parent.parent / "rules"
+    file_extensions = set(tomllib.loads((rules_dir / "urls.toml").read_text())["file_extensions"])
+    raw_cache = {}
+
+    def file_name_host(f, host):
+        labels = host.split(".")
+        if len(labels) != 2 or labels[1] not in file_extensions:
+            return False
+        if f not in raw_cache:
+            raw_cache[f] = pathlib.Path(f).read_bytes().decode("utf-8", "replace").lower()
+        raw = raw_cache[f]
+        return not any(p + host in raw for p in ("://", "@", "www."))
+
+    def report(peer, found):
+        """found: (file, host) pairs the peer reports and mailaudit's URL hosts lack."""
+        missed, not_urls, false_positives = [], [], []
+        for f, h in found:
+            if h in signing.get(str(f), set()):
+                not_urls.append((f, h))
+            elif file_name_host(str(f), h):
+                false_positives.append((f, h))
+            else:
+                missed.append((f, h))
         print(f"hosts {peer} found that mailaudit did not: {len(missed)}")
         for f, h in missed:
             print(f"  {h}  ({f})")
+        if not_urls:
+            print(f"  not URLs: DKIM signing domains, checked by domain_lists (dkim.listed), not listed by `urls`: "
+                  f"{len(not_urls)}")
+            for f, h in not_urls:
+                print(f"    {h}  ({f})")
+        if false_positives:
+            print(f"  peer false positives: file names (a two-label name whose TLD is a file extension in "
+                  f"rules/urls.toml, with no scheme, '@' or www.): {len(false_positives)}")
+            for f, h in false_positives:
+                print(f"    {h}  ({f})")
+        return len(missed)
 
     if not shutil.which("rspamadm"):
         print("rspamd: rspamadm not installed (apt-get install rspamd); no peer figure")

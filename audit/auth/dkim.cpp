@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "util/names.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit::auth {
@@ -340,6 +341,23 @@ std::vector<DkimSignature> verify_dkim(const Message& m, dns::Resolver& dns, std
     s.header = text::printable(parts.headers[i].field, 2000);
     verify_one(s, parts, i, dns, now, future_slack);
     out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::string> signing_domains(const Message& m) {
+  std::vector<std::string> out;
+  for (const auto& f : m.headers) {
+    if (!text::iequals(f.name, "DKIM-Signature") && !text::iequals(f.name, "DomainKey-Signature")) continue;
+    for (auto tag : text::split(f.value, ';')) {
+      std::string_view t = text::trim(tag);
+      auto eq = t.find('=');
+      if (eq == std::string_view::npos || text::trim(t.substr(0, eq)) != "d") continue;
+      std::string d = dns::normalise_name(strip_wsp(t.substr(eq + 1)));
+      if (dns::is_hostname(d) && d.find('.') != std::string::npos &&
+          std::find(out.begin(), out.end(), d) == out.end())
+        out.push_back(std::move(d));
+    }
   }
   return out;
 }

@@ -31,6 +31,11 @@ struct DkimSignature {
   std::vector<dns::Answer> evidence;
 };
 
+// The d= domain of every DKIM-Signature (and DomainKey-Signature) field, verified or not: lower case, each
+// once, in order, host names only. What SpamAssassin's parse_dkim_uris (on by default) adds to the URIs its
+// URIBL rules look up; rspamd's rbl module asks the DBL about the d= of the signatures that verify.
+std::vector<std::string> signing_domains(const Message& m);
+
 // Every DKIM-Signature of the message, verified at `now`.
 // future_slack: how far t= may run ahead of now before the signature fails (rules/headers.toml).
 std::vector<DkimSignature> verify_dkim(const Message& m, dns::Resolver& dns, std::time_t now, long future_slack);

@@ -301,6 +301,32 @@ struct Walker {
 
   // Messages parsed from encoded message/rfc822 leaves; kept alive until the walk ends.
   std::vector<GPtr<GMimeMessage>> owned;
+  std::vector<GPtr<GMimeObject>> owned_parts;  // entities parsed from a preamble
+
+  // A multipart whose opening boundary never comes (SpamAssassin's badmime3: the part's fields and HTML
+  // straight after the top header): GMime keeps everything as the preamble and finds no child part, but
+  // SpamAssassin reads the whole body as the part ("no boundary, so leave the whole part"). Parsed here the
+  // same way: as an entity when it opens with a header field, else as a body without fields (text/plain, the
+  // RFC 2046 default). Called only for a multipart without children, so a normal message pays nothing and a
+  // normal preamble ("This is a multi-part message in MIME format.") stays unread, as clients leave it.
+  GMimeObject* preamble_entity(GMimeMultipart* mp) {
+    const char* prologue = g_mime_multipart_get_prologue(mp);
+    if (!prologue || text::trim(prologue).empty()) return nullptr;
+    std::string_view v(prologue);
+    std::size_t name_end = 0;
+    while (name_end < v.size() && v[name_end] >= 0x21 && v[name_end] <= 0x7E && v[name_end] != ':') ++name_end;
+    bool opens_with_field = name_end > 0 && name_end < v.size() && v[name_end] == ':';
+    std::string bytes = opens_with_field ? std::string(v) : "\r\n" + std::string(v);
+    GPtr<GMimeStream> s(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+    GPtr<GMimeParser> p(g_mime_parser_new_with_stream(s.get()));
+    GMimeParserOptions* opts = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(opts, on_parser_warning, &msg.problems);
+    GMimeObject* entity = g_mime_parser_construct_part(p.get(), opts);
+    g_mime_parser_options_free(opts);
+    if (!entity) return nullptr;
+    owned_parts.emplace_back(entity);
+    return entity;
+  }
 
   GMimeMessage* encoded_message(const Part& part) {
     bool message_type = part.media_type == "message/rfc822" || part.media_type == "message/global";
@@ -353,6 +379,8 @@ struct Walker {
         for (int i = 0; i < n; ++i)
           children.push_back({g_mime_multipart_get_part(mp, i), child_path(it.path, static_cast<std::size_t>(i)),
                               it.depth + 1});
+        if (n == 0)
+          if (GMimeObject* entity = preamble_entity(mp)) children.push_back({entity, child_path(it.path, 0), it.depth + 1});
       } else if (GMIME_IS_MESSAGE_PART(it.obj)) {
         part.kind = PartKind::message;
         GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(it.obj));
@@ -460,7 +488,7 @@ Message parse_message(std::string raw, std::string source, std::size_t index, co
     std::stable_sort(msg.headers.begin(), msg.headers.end(),
                      [](const HeaderField& a, const HeaderField& b) { return a.offset < b.offset; });
   }
-  Walker walker{limits, msg, {}};
+  Walker walker{limits, msg, {}, {}};
   walker.run(gm.get());
   // GMime says "truncated" of any message whose header section never ends (no blank line, no body): only a
   // multipart can end before its final boundary, so elsewhere a headers-only message is well formed.

@@ -287,7 +287,7 @@ void load_urls(const std::string& file, const toml::table& root, UrlRules& out) 
   if (!limits) throw RulesError(file + ":1: a [limits] table is required");
   for (auto [key, field] : {std::pair{"max_hosts", &out.max_hosts}, std::pair{"max_ips", &out.max_ips},
                             std::pair{"max_links", &out.max_links}, std::pair{"link_concurrency", &out.link_concurrency},
-                            std::pair{"shown", &out.shown}}) {
+                            std::pair{"shown", &out.shown}, std::pair{"max_signing_domains", &out.max_signing_domains}}) {
     auto v = (*limits)[key].value<int64_t>();
     if (!v || *v <= 0 || *v > 10000) fail(file, *limits, std::string("[limits] ") + key + " must be a number from 1 to 10000");
     *field = static_cast<std::size_t>(*v);

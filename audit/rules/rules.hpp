@@ -124,6 +124,7 @@ struct UrlRules {
   std::vector<Redirector> redirectors;
   // [limits]: how much of a message the URL checks look at and how much a finding lists.
   std::size_t max_hosts = 0, max_ips = 0, max_links = 0, link_concurrency = 0, shown = 0;
+  std::size_t max_signing_domains = 0;  // DKIM d= domains the domain_lists check asks about
 };
 // True when `host` is `suffix` or a subdomain of it (both lower case).
 bool host_within(std::string_view host, std::string_view suffix);

@@ -86,7 +86,7 @@ bool is_html(const Part& p) { return p.media_type == "text/html" || p.media_type
 }  // namespace
 
 void add_url(std::vector<Url>& out, std::string raw, std::string link, std::string part, std::string source,
-             std::string anchor_text, const rules::UrlRules& rules, int unwrap_depth) {
+             std::string anchor_text, const rules::UrlRules& rules, int unwrap_depth, std::size_t max_records) {
   Url u;
   u.raw = std::move(raw);
   u.link = std::move(link);
@@ -110,7 +110,9 @@ void add_url(std::vector<Url>& out, std::string raw, std::string link, std::stri
     u.flag("obfuscated");
   }
   if (is_shortener(u.host, rules)) u.flag("shortener");
-  std::string target = unwrap_depth > 0 && !u.url.starts_with("mailto:") ? embedded_target(u.link, rules) : "";
+  if (u.link.size() > kLongLinkBytes) unwrap_depth = std::min(unwrap_depth, kLongLinkUnwrap);
+  bool unwrap = unwrap_depth > 0 && out.size() + 1 < max_records && !u.url.starts_with("mailto:");
+  std::string target = unwrap ? embedded_target(u.link, rules) : "";
   std::string target_site;
   if (!target.empty()) {
     if (auto t = normalise_url(target)) target_site = t->host.ip ? t->host.name : dns::registered_domain(t->host.name);
@@ -121,7 +123,7 @@ void add_url(std::vector<Url>& out, std::string raw, std::string link, std::stri
   out.push_back(std::move(u));
   if (target.empty()) return;
   std::size_t at = out.size();
-  add_url(out, target, target, where, src, "", rules, unwrap_depth - 1);
+  add_url(out, target, target, where, src, "", rules, unwrap_depth - 1, max_records);
   if (out.size() > at) {
     out[at].via = via;
     out[at].flag("unwrapped");
@@ -143,13 +145,13 @@ std::vector<Url> extract_urls(const Message& m, const rules::UrlRules& rules, co
       for (auto& h : find_html_urls(p.body, rules, room, limits.max_html_bytes)) {
         if (h.link.empty()) continue;  // a fragment, cid:, or a relative reference with no base: no host
         add_url(out, std::move(h.raw), std::move(h.link), p.path, std::move(h.source), std::move(h.anchor_text),
-                rules, limits.max_unwrap);
+                rules, limits.max_unwrap, limits.max_urls);
       }
     } else {
       std::string_view body(p.body);
       if (body.size() > limits.max_text_bytes) body = body.substr(0, limits.max_text_bytes);
       for (auto& t : find_text_urls(body, rules, room))
-        add_url(out, std::move(t.raw), std::move(t.link), p.path, "text", "", rules, limits.max_unwrap);
+        add_url(out, std::move(t.raw), std::move(t.link), p.path, "text", "", rules, limits.max_unwrap, limits.max_urls);
     }
   }
   if (out.size() > limits.max_urls) out.resize(limits.max_urls);

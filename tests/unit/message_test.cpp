@@ -76,6 +76,55 @@ TEST_CASE("a base64-encoded message/rfc822 part is parsed as a message", "[unit]
   CHECK(m.parts[2].body == "hello inner\r\n");
 }
 
+TEST_CASE("a multipart whose boundary never opens: its preamble read as the part it is", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* body;       // after "Content-Type: multipart/...; boundary=b" and the blank line
+    const char* want_parts;  // "path type" of every part, "-" for the top
+    const char* want_text;   // in the last part's body ("" when no part is added)
+    const char* not_read;    // in no part's body
+  };
+  const Row rows[] = {
+      {"fields then HTML (SpamAssassin's badmime3)",
+       "Content-Disposition: inline\nContent-Type: text/html\n\n<a href=\"http://x.example.com/\">x</a>\n",
+       "- multipart/alternative | 1 text/html", "http://x.example.com/", ""},
+      {"no fields: a text/plain body (the RFC 2046 default)", "Visit http://y.example.com/ today\n",
+       "- multipart/alternative | 1 text/plain", "http://y.example.com/", ""},
+      {"its transfer encoding decoded", "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\naGVsbG8gcHJlYW1ibGU=\n",
+       "- multipart/alternative | 1 text/plain", "hello preamble", ""},
+      {"a preamble that is a multipart without its boundary, in turn",
+       "Content-Type: multipart/mixed; boundary=c\n\nContent-Type: text/plain\n\ndeep http://z.example.com/\n",
+       "- multipart/alternative | 1 multipart/mixed | 1.1 text/plain", "deep http://z.example.com/", ""},
+      {"only white space: nothing added", "\n  \n\t\n", "- multipart/alternative", "", ""},
+      {"a normal multipart: its preamble stays unread",
+       "This is a multi-part message in MIME format. http://pre.example.com/\n--b\nContent-Type: text/plain\n\nbody\n--b--\n",
+       "- multipart/alternative | 1 text/plain", "body", "pre.example.com"},
+      {"a normal multipart with an epilogue: unread too",
+       "--b\nContent-Type: text/plain\n\nbody\n--b--\nepilogue http://post.example.com/\n",
+       "- multipart/alternative | 1 text/plain", "body", "post.example.com"},
+  };
+  for (const auto& r : rows) {
+    Message m = parse_message(test::crlf(std::string("From: a@example.com\nMIME-Version: 1.0\n"
+                                                     "Content-Type: multipart/alternative; boundary=b\n\n") + r.body),
+                              "t", 0);
+    std::string got;
+    for (const auto& p : m.parts) got += (got.empty() ? "" : " | ") + (p.path.empty() ? "-" : p.path) + " " + p.media_type;
+    INFO(r.label << ": got parts " << got << ", want " << r.want_parts);
+    CHECK(got == r.want_parts);
+    if (*r.want_text) {
+      REQUIRE(!m.parts.empty());
+      INFO(r.label << ": got last body \"" << m.parts.back().body << "\", want it to hold \"" << r.want_text << "\"");
+      CHECK(m.parts.back().body.find(r.want_text) != std::string::npos);
+      CHECK(m.parts.back().is_text());
+    }
+    if (*r.not_read)
+      for (const auto& p : m.parts) {
+        INFO(r.label << ": part \"" << p.path << "\" got body \"" << p.body << "\", want no \"" << r.not_read << "\"");
+        CHECK(p.body.find(r.not_read) == std::string::npos);
+      }
+  }
+}
+
 TEST_CASE("limits bound the walk and are reported", "[unit]") {
   std::string raw = "From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
   for (int i = 0; i < 30; ++i) raw += "--b\r\nContent-Type: text/plain\r\n\r\npart\r\n";

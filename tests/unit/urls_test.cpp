@@ -1,5 +1,6 @@
 // audit/urls: host normalisation, splitting, text and HTML scanning, redirect unwrapping, flags.
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "message/message.hpp"
 #include "rules/rules.hpp"
@@ -370,6 +371,112 @@ TEST_CASE("unwrapped targets through extraction: not cut at their own encoded '&
   auto n = normalise_url("https://a.example/p%3Fx%23y?q=a%26b%23c%2Bd%3De");
   REQUIRE(n);
   CHECK(n->url == "https://a.example/p%3Fx%23y?q=a%26b%23c%2Bd=e");
+}
+
+namespace {
+// http://h0.example.org/?u=http://h1.example.org/?u=... with `levels` hosts, as written in text.
+std::string plain_chain(int levels) {
+  std::string s;
+  for (int i = levels - 1; i >= 0; --i)
+    s = "http://h" + std::to_string(i) + ".example.org/" + (s.empty() ? "" : "?u=" + s);
+  return s;
+}
+// The same chain with each level percent-encoded once more than the one outside it.
+std::string encoded_chain(int levels) {
+  std::string s;
+  for (int i = levels - 1; i >= 0; --i) {
+    std::string inner;
+    for (char c : s) {
+      if (c == ':' || c == '/' || c == '?' || c == '=' || c == '%') {
+        static const char* hex = "0123456789ABCDEF";
+        inner += '%';
+        inner += hex[static_cast<unsigned char>(c) >> 4];
+        inner += hex[static_cast<unsigned char>(c) & 15];
+      } else {
+        inner += c;
+      }
+    }
+    s = "http://h" + std::to_string(i) + ".example.org/" + (s.empty() ? "" : "?u=" + inner);
+  }
+  return s;
+}
+std::set<std::string> hosts_of(const std::vector<Url>& v) {
+  std::set<std::string> out;
+  for (const auto& u : v)
+    if (!u.host.empty()) out.insert(u.host);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("redirect chains: every level unwrapped up to the bound", "[unit]") {
+  struct Row {
+    const char* label;
+    std::string body;
+    bool html;
+    int found;  // h0 .. h(found-1) reported
+    int levels;  // hosts in the chain; h(found) .. h(levels-1) not reported
+  };
+  const Row rows[] = {
+      {"13 levels in text (rspamd's url_query_nesting.eml)", "Please click " + plain_chain(13) + " now.", false, 13, 13},
+      {"6 levels, each encoded once more (phishing_query_overcap.eml)", "<a href=\"" + encoded_chain(6) + "\">x</a>", true, 6, 6},
+      {"4 levels, the old bound of 3 exceeded by one", plain_chain(4), false, 4, 4},
+      {"exactly the bound: kMaxUnwrap redirects, kMaxUnwrap + 1 hosts", plain_chain(kMaxUnwrap + 1), false,
+       kMaxUnwrap + 1, kMaxUnwrap + 1},
+      {"a chain past the bound stops there", plain_chain(kMaxUnwrap + 5), false, kMaxUnwrap + 1, kMaxUnwrap + 5},
+      {"in HTML past the bound", "<a href=\"" + plain_chain(kMaxUnwrap + 3) + "\">x</a>", true, kMaxUnwrap + 1,
+       kMaxUnwrap + 3},
+      {"a link over kLongLinkBytes: kLongLinkUnwrap levels, as before",
+       plain_chain(10) + std::string(kLongLinkBytes, 'x'), false, kLongLinkUnwrap + 1, 10},
+      {"just under kLongLinkBytes: every level", plain_chain(10) + std::string(kLongLinkBytes - 400, 'x'), false, 10, 10},
+  };
+  for (const auto& r : rows) {
+    std::string raw = test::crlf(std::string("From: a@example.com\nMIME-Version: 1.0\nContent-Type: ") +
+                                 (r.html ? "text/html" : "text/plain") + "; charset=utf-8\n\n") + r.body + "\r\n";
+    auto hosts = hosts_of(extract_urls(parse_message(raw, "t", 0), url_rules()));
+    for (int i = 0; i < r.levels; ++i) {
+      std::string h = "h" + std::to_string(i) + ".example.org";
+      bool want = i < r.found;
+      INFO(r.label << ": " << h << ": got " << (hosts.count(h) ? "found" : "not found") << ", want "
+                   << (want ? "found" : "not found"));
+      CHECK(hosts.count(h) == (want ? 1u : 0u));
+    }
+  }
+  ExtractLimits five;
+  five.max_urls = 5;
+  std::string raw = test::crlf("From: a@example.com\nContent-Type: text/plain\n\n") + plain_chain(10) + "\r\n";
+  auto records = extract_urls(parse_message(raw, "t", 0), url_rules(), five);
+  std::string got;
+  for (const auto& u : records) got += u.host + " ";
+  INFO("max_urls 5 on a chain of 10 after the From record: got " << got << ", want the From and h0..h3, no more");
+  CHECK(got == "example.com h0.example.org h1.example.org h2.example.org h3.example.org ");
+}
+
+TEST_CASE("a multipart without its opening boundary: the preamble's URLs found, a normal preamble's not", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* body;
+    std::set<std::string> want;  // hosts of the body (the From domain left out)
+  };
+  const Row rows[] = {
+      {"fields then HTML (badmime3)",
+       "Content-Type: text/html\n\n<a href=\"http://count.example.com/c?forward=http://land.example.com/x\">"
+       "<img src=\"http://www.img.example.com/1.jpg\"></a>\n",
+       {"count.example.com", "land.example.com", "www.img.example.com"}},
+      {"no fields: read as text", "Visit www.text.example.com now\n", {"www.text.example.com"}},
+      {"a normal preamble adds nothing",
+       "This is a multi-part message in MIME format. www.pre.example.com\n--b\nContent-Type: text/plain\n\n"
+       "http://body.example.com/\n--b--\n",
+       {"body.example.com"}},
+  };
+  for (const auto& r : rows) {
+    std::string raw = test::crlf(std::string("From: a@example.com\nMIME-Version: 1.0\n"
+                                             "Content-Type: multipart/alternative; boundary=b\n\n") + r.body);
+    auto hosts = hosts_of(extract_urls(parse_message(raw, "t", 0), url_rules()));
+    hosts.erase("example.com");
+    INFO(r.label << ": got " << test::join({hosts.begin(), hosts.end()}) << ", want "
+                 << test::join({r.want.begin(), r.want.end()}));
+    CHECK(hosts == r.want);
+  }
 }
 
 TEST_CASE("headers: List-* URIs, address domains, Message-ID, Subject", "[unit]") {

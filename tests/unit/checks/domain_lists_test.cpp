@@ -13,6 +13,14 @@ namespace {
 const std::string kListedFrom =
     "From: Shop <deals@shop.example.org>\nTo: r@example.net\nSubject: s\n"
     "Date: Fri, 27 Nov 2026 09:00:00 +0000\nMessage-ID: <1@example.com>\n\nbody\n";
+// A clean From, signed by `signatures` (DKIM-Signature field values; never verified by this check).
+std::string signed_by(const std::vector<std::string>& signatures) {
+  std::string m;
+  for (const auto& s : signatures) m += "DKIM-Signature: " + s + "\n";
+  return m + "From: News <n@news.example.com>\nTo: r@example.net\nSubject: s\n"
+             "Date: Fri, 27 Nov 2026 09:00:00 +0000\nMessage-ID: <1@example.com>\n\nbody\n";
+}
+const std::string kSig = "v=1; a=rsa-sha256; c=relaxed/relaxed; s=sel; h=from:to:subject; bh=AAAA; b=BBBB; d=";
 }
 
 TEST_CASE("domain_lists check: each role on each list, and what cannot be told", "[unit]") {
@@ -24,6 +32,18 @@ TEST_CASE("domain_lists check: each role on each list, and what cannot be told",
       {"an IP HELO is never sent to a domain list", context("192.0.2.10", "[192.0.2.10]"), {"lists.clear"}},
       {"From on DBL and URIBL", context({}), {"from.listed", "from.listed"}, World::zones, kListedFrom},
       {"offline: not checked", context("192.0.2.10", "shop.example.org"), {"lists.not_checked"}, World::offline},
+      {"DKIM d= on DBL and URIBL (the signature is not verified)", context({}), {"dkim.listed", "dkim.listed"},
+       World::zones, signed_by({kSig + "shop.example.org"})},
+      {"DKIM d= clean, with the From", context({}), {"lists.clear"}, World::zones, signed_by({kSig + "news.example.com"})},
+      {"every signature's d=: the second one listed", context({}), {"dkim.listed", "dkim.listed"}, World::zones,
+       signed_by({kSig + "news.example.com", "v=1; d = Shop.Example.Org. ; s=s2; bh=A; b=B"})},
+      {"the same d= twice is asked once", context({}), {"dkim.listed", "dkim.listed"}, World::zones,
+       signed_by({kSig + "shop.example.org", kSig + "shop.example.org"})},
+      {"a d= that is not a host name is not asked", context({}), {"lists.clear"}, World::zones,
+       signed_by({kSig + "not a host!", kSig + "localhost"})},
+      {"DomainKey-Signature d= too (SpamAssassin reads both)", context({}), {"dkim.listed", "dkim.listed"},
+       World::zones, "DomainKey-Signature: a=rsa-sha1; q=dns; c=simple; s=s; d=shop.example.org; b=B\n" + signed_by({})},
+      {"offline: the signing domain not checked", context({}), {"lists.not_checked"}, World::offline, signed_by({kSig + "shop.example.org"})},
   });
   Report failing = test::audit_row({"failing", context("192.0.2.10", "shop.example.org"), {}, World::failing});
   auto ids = test::ids_of(failing, "domain_lists");
