@@ -205,6 +205,7 @@ class Rules {
 
  private:
   friend struct RulesLoaders;  // rules.cpp: the {file, loader} table
+  Rules() = default;           // only the loaders make one: every accessor needs the data
   // What the files say. The built-in files are parsed on first use, file by file: `mailaudit urls` reads
   // one of them, and parsing all of them is most of a small run's start-up. Rules from outside the binary
   // (`--rules`) load whole at start, so their errors stop the run before any work. Copies share it.
