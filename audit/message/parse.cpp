@@ -303,6 +303,19 @@ struct Walker {
   std::vector<GPtr<GMimeMessage>> owned;
   std::vector<GPtr<GMimeObject>> owned_parts;  // entities parsed from a preamble
 
+  // GMime's parser over a copy of `bytes`, its warnings added to the message's problems; `construct` builds
+  // the entity (a part or a message). The caller owns what it returns.
+  template <typename T>
+  T* parse_bytes(std::string_view bytes, T* (*construct)(GMimeParser*, GMimeParserOptions*)) {
+    GPtr<GMimeStream> s(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+    GPtr<GMimeParser> p(g_mime_parser_new_with_stream(s.get()));
+    GMimeParserOptions* opts = g_mime_parser_options_new();
+    g_mime_parser_options_set_warning_callback(opts, on_parser_warning, &msg.problems);
+    T* out = construct(p.get(), opts);
+    g_mime_parser_options_free(opts);
+    return out;
+  }
+
   // A multipart whose opening boundary never comes (SpamAssassin's badmime3: the part's fields and HTML
   // straight after the top header): GMime keeps everything as the preamble and finds no child part, but
   // SpamAssassin reads the whole body as the part ("no boundary, so leave the whole part"). Parsed here the
@@ -317,12 +330,7 @@ struct Walker {
     while (name_end < v.size() && v[name_end] >= 0x21 && v[name_end] <= 0x7E && v[name_end] != ':') ++name_end;
     bool opens_with_field = name_end > 0 && name_end < v.size() && v[name_end] == ':';
     std::string bytes = opens_with_field ? std::string(v) : "\r\n" + std::string(v);
-    GPtr<GMimeStream> s(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
-    GPtr<GMimeParser> p(g_mime_parser_new_with_stream(s.get()));
-    GMimeParserOptions* opts = g_mime_parser_options_new();
-    g_mime_parser_options_set_warning_callback(opts, on_parser_warning, &msg.problems);
-    GMimeObject* entity = g_mime_parser_construct_part(p.get(), opts);
-    g_mime_parser_options_free(opts);
+    GMimeObject* entity = parse_bytes(bytes, g_mime_parser_construct_part);
     if (!entity) return nullptr;
     owned_parts.emplace_back(entity);
     return entity;
@@ -332,12 +340,7 @@ struct Walker {
     bool message_type = part.media_type == "message/rfc822" || part.media_type == "message/global";
     bool encoded = part.transfer_encoding == "base64" || part.transfer_encoding == "quoted-printable";
     if (!message_type || !encoded || part.body.empty()) return nullptr;
-    GPtr<GMimeStream> s(g_mime_stream_mem_new_with_buffer(part.body.data(), part.body.size()));
-    GPtr<GMimeParser> p(g_mime_parser_new_with_stream(s.get()));
-    GMimeParserOptions* opts = g_mime_parser_options_new();
-    g_mime_parser_options_set_warning_callback(opts, on_parser_warning, &msg.problems);
-    GMimeMessage* inner = g_mime_parser_construct_message(p.get(), opts);
-    g_mime_parser_options_free(opts);
+    GMimeMessage* inner = parse_bytes(part.body, g_mime_parser_construct_message);
     if (!inner) return nullptr;
     owned.emplace_back(inner);
     return inner;
