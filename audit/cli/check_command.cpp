@@ -213,7 +213,7 @@ int run(const CheckOptions& o, CLI::App& cmd) {
     any_incomplete = any_incomplete || (o.fail_on != "never" && r.probe && r.probe->result && r.probe->result->could_not_tell);
     failing += failed && r.error.empty();
     if (o.format == "jsonl") {
-      out->write(dump_json(report_json(r, wo), false) + "\n");
+      out->write(report_json_text(r, wo, false) + "\n");
     } else if (o.format == "text") {
       Report shown = without_ignored(r);
       out->write((count ? "\n" : "") + report_text(shown, wo));

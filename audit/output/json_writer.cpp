@@ -1,5 +1,6 @@
 #include <map>
 
+#include "output/json_out.hpp"
 #include "output/probe_writer.hpp"
 #include "output/writers.hpp"
 
@@ -9,51 +10,45 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-json answer_json(const dns::Answer& a) {
-  json answers = json::array();
-  for (const auto& rec : a.records) answers.push_back(dns::presentation(rec));
-  json j = {{"query", a.name},
-            {"type", std::string(to_string(a.type))},
-            {"status", std::string(to_string(a.status))},
-            {"answers", answers},
-            {"server", a.server},
-            {"ttl", a.ttl ? json(*a.ttl) : json(nullptr)},
-            {"time_ms", a.elapsed_ms}};
-  if (!a.cnames.empty()) j["cnames"] = a.cnames;
-  if (!a.note.empty()) j["note"] = a.note;
+void write_answer(JsonOut& w, const dns::Answer& a) {
+  w.begin_object().member("query", a.name).member("type", to_string(a.type)).member("status", to_string(a.status));
+  w.key("answers").begin_array();
+  for (const auto& rec : a.records) w.value(dns::presentation(rec));
+  w.end_array().member("server", a.server);
+  w.key("ttl");
+  if (a.ttl) w.value(*a.ttl);
+  else w.null();
+  w.member("time_ms", a.elapsed_ms);
+  if (!a.cnames.empty()) w.member("cnames", a.cnames);
+  if (!a.note.empty()) w.member("note", a.note);
   // Live lookups: every packet exchange, so a report shows which server said what, and when.
   if (!a.tries.empty()) {
-    json tries = json::array();
+    w.key("tries").begin_array();
     for (const auto& t : a.tries) {
-      json tj = {{"query", t.query},     {"server", t.server}, {"transport", t.transport}, {"edns", t.edns},
-                 {"at", t.at},           {"result", t.result},
-                 {"time_ms", t.rtt_ms ? json(*t.rtt_ms) : json(nullptr)}};
-      if (t.late) tj["late"] = true;
-      if (!t.note.empty()) tj["note"] = t.note;
-      tries.push_back(std::move(tj));
+      w.begin_object().member("query", t.query).member("server", t.server).member("transport", t.transport);
+      w.member("edns", t.edns).member("at", t.at).member("result", t.result).key("time_ms");
+      if (t.rtt_ms) w.value(*t.rtt_ms);
+      else w.null();
+      if (t.late) w.member("late", true);
+      if (!t.note.empty()) w.member("note", t.note);
+      w.end_object();
     }
-    j["tries"] = std::move(tries);
+    w.end_array();
   }
-  return j;
+  w.end_object();
 }
 
-json finding_json(const Finding& f) {
-  json evidence = json::array();
-  for (const auto& a : f.evidence) evidence.push_back(answer_json(a));
-  json j = {{"id", f.id},
-            {"check", f.check},
-            {"stage", std::string(to_string(f.stage))},
-            {"severity", std::string(to_string(f.severity))},
-            {"title", f.title},
-            {"detail", f.detail},
-            {"evidence", evidence},
-            {"remedy", f.remedy},
-            {"references", f.references}};
+void write_finding(JsonOut& w, const Finding& f) {
+  w.begin_object().member("id", f.id).member("check", f.check).member("stage", to_string(f.stage));
+  w.member("severity", to_string(f.severity)).member("title", f.title).member("detail", f.detail);
+  w.key("evidence").begin_array();
+  for (const auto& a : f.evidence) write_answer(w, a);
+  w.end_array().member("remedy", f.remedy).member("references", f.references);
   // Set by the config, --ignore and --baseline only, so reports without them keep their shape.
-  if (f.ignored) j["ignored"] = true;
-  if (f.severity_was) j["severity_was"] = std::string(to_string(*f.severity_was));
-  if (!f.change.empty()) j["change"] = f.change;
-  return j;
+  if (f.ignored) w.member("ignored", true);
+  if (f.severity_was) w.member("severity_was", to_string(*f.severity_was));
+  if (!f.change.empty()) w.member("change", f.change);
+  w.end_object();
 }
 
 json baseline_json(const BaselineInfo& b) {
@@ -77,16 +72,13 @@ json config_json(const ConfigUsed& c) {
           {"severity", severity}};
 }
 
-json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
-
-json summary_json(const Summary& s) {
-  json counts = json::object();
-  for (Severity sv : all_severities) counts[std::string(to_string(sv))] = s.counts.at(sv);
-  return {{"verdict", std::string(to_string(s.verdict))},
-          {"first_stage", s.first_stage ? json(std::string(to_string(*s.first_stage))) : json(nullptr)},
-          {"counts", counts},
-          {"incomplete", s.incomplete},
-          {"incomplete_checks", s.incomplete_checks}};
+void write_summary(JsonOut& w, const Summary& s) {
+  w.begin_object().member("verdict", to_string(s.verdict)).key("first_stage");
+  if (s.first_stage) w.value(to_string(*s.first_stage));
+  else w.null();
+  w.key("counts").begin_object();
+  for (Severity sv : all_severities) w.member(to_string(sv), s.counts.at(sv));
+  w.end_object().member("incomplete", s.incomplete).member("incomplete_checks", s.incomplete_checks).end_object();
 }
 
 json content_json(const ContentVerdict& v) {
@@ -111,75 +103,67 @@ json content_json(const ContentVerdict& v) {
   return j;
 }
 
-json urls_array(const std::vector<urls::Url>& us) {
-  json a = json::array();
-  for (const auto& u : us) a.push_back(url_json(u));
-  return a;
-}
-
 }  // namespace
 
-json url_json(const urls::Url& u) {
-  json j = {{"url", u.url},
-            {"host", u.host},
-            {"domain", u.domain.empty() ? json(nullptr) : json(u.domain)},
-            {"part", u.part},
-            {"source", u.source},
-            {"flags", u.flags},
-            {"raw", u.raw},
-            {"link", u.link}};
-  if (!u.via.empty()) j["via"] = u.via;
-  if (!u.anchor_text.empty()) j["anchor_text"] = u.anchor_text;
-  return j;
+void write_url(JsonOut& w, const urls::Url& u) {
+  w.begin_object().member("url", u.url).member("host", u.host).key("domain").string_or_null(u.domain);
+  w.member("part", u.part).member("source", u.source).member("flags", u.flags).member("raw", u.raw);
+  w.member("link", u.link);
+  if (!u.via.empty()) w.member("via", u.via);
+  if (!u.anchor_text.empty()) w.member("anchor_text", u.anchor_text);
+  w.end_object();
 }
 
-json report_json(const Report& r, const WriterOptions& o) {
-  json findings = json::array();
-  for (const auto& f : r.findings) findings.push_back(finding_json(f));
-  json queries = json::array();
-  for (const auto& q : r.dns.queries) queries.push_back(answer_json(q));
-  json j = {
-      {"schema", "mailaudit-report/1"},
-      {"tool", {{"name", "mailaudit"}, {"version", o.version}}},
-      {"generated_at", o.generated_at},
-      {"message",
-       {{"source", r.message.source},
-        {"index", r.message.index},
-        {"sha256", r.message.sha256},
-        {"size", r.message.size},
-        {"message_id", r.message.message_id},
-        {"from", r.message.from},
-        {"subject", r.message.subject},
-        {"is_bounce", r.message.is_bounce}}},
-      {"context",
-       {{"ip", optional_string(r.context.ip)},
-        {"helo", optional_string(r.context.helo)},
-        {"mail_from", optional_string(r.context.mail_from)},
-        {"rcpt", r.context.rcpt}}},
-      {"summary", summary_json(summarise(r))},
-      {"findings", findings},
-      {"urls", urls_array(r.urls)},
-  };
+void write_report(JsonOut& w, const Report& r, const WriterOptions& o) {
+  w.begin_object().member("schema", "mailaudit-report/1");
+  w.key("tool").begin_object().member("name", "mailaudit").member("version", o.version).end_object();
+  w.member("generated_at", o.generated_at);
+  w.key("message").begin_object().member("source", r.message.source).member("index", r.message.index);
+  w.member("sha256", r.message.sha256).member("size", r.message.size).member("message_id", r.message.message_id);
+  w.member("from", r.message.from).member("subject", r.message.subject).member("is_bounce", r.message.is_bounce);
+  w.end_object();
+  w.key("context").begin_object().key("ip").string_or_null(r.context.ip).key("helo").string_or_null(r.context.helo);
+  w.key("mail_from").string_or_null(r.context.mail_from).member("rcpt", r.context.rcpt).end_object();
+  w.key("summary");
+  write_summary(w, summarise(r));
+  w.key("findings").begin_array();
+  for (const auto& f : r.findings) write_finding(w, f);
+  w.end_array();
+  w.key("urls").begin_array();
+  for (const auto& u : r.urls) write_url(w, u);
+  w.end_array();
+  if (!r.receivers.empty()) w.member("receivers", receivers_json(r.receivers));  // after "urls" (DESIGN.md)
   if (!r.content.empty()) {
-    json content = json::array();
-    for (const auto& v : r.content) content.push_back(content_json(v));
-    j["content"] = std::move(content);
+    w.key("content").begin_array();
+    for (const auto& v : r.content) w.value(content_json(v));
+    w.end_array();
   }
-  j["dns"] = {{"mode", r.dns.mode}, {"servers", r.dns.servers}, {"queries", queries}};
-  if (r.baseline) j["baseline"] = baseline_json(*r.baseline);
-  if (o.config) j["config"] = config_json(*o.config);
-  if (!r.receivers.empty()) {  // after "urls" (DESIGN.md), only when receivers were selected
-    json with;
-    for (auto& [k, v] : j.items()) {
-      with[k] = v;
-      if (k == "urls") with["receivers"] = receivers_json(r.receivers);
-    }
-    j = std::move(with);
-  }
-  if (r.probe) j["probe"] = probe_check_json(*r.probe);
-  if (!r.not_run.empty()) j["not_run"] = r.not_run;
-  if (!r.error.empty()) j["error"] = r.error;
-  return j;
+  w.key("dns").begin_object().member("mode", r.dns.mode).member("servers", r.dns.servers);
+  w.key("queries").begin_array();
+  for (const auto& q : r.dns.queries) write_answer(w, q);
+  w.end_array().end_object();
+  if (r.baseline) w.member("baseline", baseline_json(*r.baseline));
+  if (o.config) w.member("config", config_json(*o.config));
+  if (r.probe) w.member("probe", probe_check_json(*r.probe));
+  if (!r.not_run.empty()) w.member("not_run", r.not_run);
+  if (!r.error.empty()) w.member("error", r.error);
+  w.end_object();
+}
+
+std::string report_json_text(const Report& r, const WriterOptions& o, bool pretty, std::size_t indent) {
+  std::string out;
+  JsonOut w(out, pretty, indent);
+  write_report(w, r, o);
+  return out;
+}
+
+json report_json(const Report& r, const WriterOptions& o) { return json::parse(report_json_text(r, o, false)); }
+
+json url_json(const urls::Url& u) {
+  std::string out;
+  JsonOut w(out, false);
+  write_url(w, u);
+  return json::parse(out);
 }
 
 json batch_json(const BatchSummary* b, const WriterOptions& o, json reports) {

@@ -72,6 +72,18 @@ std::string indented(std::string_view text, std::size_t spaces) {
   return out;
 }
 
+std::string element_separator(std::size_t indent) {
+  std::string s = ",\n";
+  s.append(indent, ' ');
+  return s;
+}
+
+std::string array_close(std::size_t indent) {
+  std::string s = "\n";
+  s.append(indent, ' ');
+  return s += ']';
+}
+
 void write_array(const Sink& sink, Spool& elements, std::size_t indent) {
   if (elements.empty()) {
     sink("[]");
@@ -79,7 +91,7 @@ void write_array(const Sink& sink, Spool& elements, std::size_t indent) {
   }
   sink("[\n");
   elements.copy_to(sink);
-  sink("\n" + std::string(indent, ' ') + "]");
+  sink(array_close(indent));
 }
 
 }  // namespace stream_detail
@@ -98,9 +110,8 @@ class JsonStream : public ReportStream {
 
   void add(const Report& r) override {
     summary_.add(r);
-    std::string text = dump_json(report_json(r, o_), true);
-    if (summary_.messages == 1) {
-      first_ = std::move(text);
+    if (summary_.messages == 1) {  // alone it is the document; a second one makes it the batch's first
+      first_ = report_json_text(r, o_, true);
       return;
     }
     if (summary_.messages == 2) {
@@ -108,8 +119,7 @@ class JsonStream : public ReportStream {
       sink_(indented(first_, indent_));
       std::string().swap(first_);
     }
-    sink_(",\n");
-    sink_(indented(text, indent_));
+    sink_(element_separator(indent_) + report_json_text(r, o_, true, indent_));
   }
 
   void finish() override {
@@ -119,7 +129,7 @@ class JsonStream : public ReportStream {
     }
     Pieces p = split_at_markers(dump_json(batch_json(&summary_, o_, marker()), true));
     if (summary_.messages == 0) sink_(head_ + "[]");
-    else sink_("\n" + std::string(indent_ - 2, ' ') + "]");
+    else sink_(array_close(indent_ - 2));
     sink_(p.text.back() + "\n");
   }
 
@@ -150,10 +160,9 @@ UrlsJsonStream::UrlsJsonStream(Sink sink) : sink_(std::move(sink)) {
 
 void UrlsJsonStream::add(const std::string& source, const std::vector<urls::Url>& us,
                          const std::vector<std::string>& domains) {
-  std::string text = dump_json(urls_json(source, us, domains), true);
   ++count_;
   if (count_ == 1) {
-    first_ = std::move(text);
+    first_ = urls_json_text(source, us, domains, true);
     return;
   }
   if (count_ == 2) {
@@ -161,8 +170,7 @@ void UrlsJsonStream::add(const std::string& source, const std::vector<urls::Url>
     sink_(indented(first_, indent_));
     std::string().swap(first_);
   }
-  sink_(",\n");
-  sink_(indented(text, indent_));
+  sink_(element_separator(indent_) + urls_json_text(source, us, domains, true, indent_));
 }
 
 void UrlsJsonStream::finish() {
@@ -171,7 +179,7 @@ void UrlsJsonStream::finish() {
     return;
   }
   if (count_ == 0) sink_(head_ + "[]");
-  else sink_("\n" + std::string(indent_ - 2, ' ') + "]");
+  else sink_(array_close(indent_ - 2));
   sink_(tail_ + "\n");
 }
 

@@ -85,6 +85,10 @@ struct Pieces {
 Pieces split_at_markers(const std::string& dumped);
 // `text` (a pretty dump) with `spaces` before each of its lines.
 std::string indented(std::string_view text, std::size_t spaces);
+// ",\n" and the next element's indentation, in a pretty JSON array.
+std::string element_separator(std::size_t indent);
+// The line closing a pretty JSON array whose elements were at `indent` + 2.
+std::string array_close(std::size_t indent);
 // A spooled JSON array's elements (each already indented, joined by ",\n") as the array at `indent`.
 void write_array(const Sink& sink, Spool& elements, std::size_t indent);
 }  // namespace stream_detail

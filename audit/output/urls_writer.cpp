@@ -1,14 +1,23 @@
 // `mailaudit urls` output: every URL found in one message, JSON (mailaudit-urls/1) or text.
+#include "output/json_out.hpp"
 #include "output/writers.hpp"
 #include "util/text.hpp"
 
 namespace mailaudit {
 
+std::string urls_json_text(const std::string& source, const std::vector<urls::Url>& us,
+                           const std::vector<std::string>& domains, bool pretty, std::size_t indent) {
+  std::string out;
+  JsonOut w(out, pretty, indent);
+  w.begin_object().member("schema", "mailaudit-urls/1").member("source", source).key("urls").begin_array();
+  for (const auto& u : us) write_url(w, u);
+  w.end_array().member("domains", domains).end_object();
+  return out;
+}
+
 nlohmann::ordered_json urls_json(const std::string& source, const std::vector<urls::Url>& us,
                                  const std::vector<std::string>& domains) {
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const auto& u : us) list.push_back(url_json(u));
-  return {{"schema", "mailaudit-urls/1"}, {"source", source}, {"urls", list}, {"domains", domains}};
+  return nlohmann::ordered_json::parse(urls_json_text(source, us, domains, false));
 }
 
 std::string urls_text(const std::string& source, const std::vector<urls::Url>& us,

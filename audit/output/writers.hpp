@@ -30,15 +30,24 @@ struct WriterOptions {
   std::map<std::string, std::string, std::less<>> words;  // rules/words.toml ("section.key"), for headings
 };
 
-// DESIGN.md "JSON report": schema mailaudit-report/1.
+class JsonOut;
+
+// DESIGN.md "JSON report": schema mailaudit-report/1, written straight to text (pretty: as dump_json's
+// 2-space layout, each line after the first with `indent` more spaces), or as a tree.
+std::string report_json_text(const Report& r, const WriterOptions& o, bool pretty, std::size_t indent = 0);
+void write_report(JsonOut& w, const Report& r, const WriterOptions& o);
 nlohmann::ordered_json report_json(const Report& r, const WriterOptions& o);
 // Several reports: schema mailaudit-batch/1, `reports` as given (output/streams.hpp writes them one by one),
 // then the batch summary when there is one.
 nlohmann::ordered_json batch_json(const BatchSummary* b, const WriterOptions& o, nlohmann::ordered_json reports);
 // One URL record, as in DESIGN.md (shared by the report and `mailaudit urls`).
+void write_url(JsonOut& w, const urls::Url& u);
 nlohmann::ordered_json url_json(const urls::Url& u);
-// `mailaudit urls`: schema mailaudit-urls/1 for one message, and its text form.
-// `domains`: urls::distinct_domains of `urls`, computed by the caller (writers only format).
+// `mailaudit urls`: schema mailaudit-urls/1 for one message (as text, laid out as report_json_text), as
+// a tree, and its text form. `domains`: urls::distinct_domains of `urls`, computed by the caller (writers
+// only format).
+std::string urls_json_text(const std::string& source, const std::vector<urls::Url>& urls,
+                           const std::vector<std::string>& domains, bool pretty, std::size_t indent = 0);
 nlohmann::ordered_json urls_json(const std::string& source, const std::vector<urls::Url>& urls,
                                  const std::vector<std::string>& domains);
 std::string urls_text(const std::string& source, const std::vector<urls::Url>& urls,

@@ -10,7 +10,10 @@ namespace mailaudit::urls {
 
 namespace {
 
-bool is_ascii_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_ascii_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// An ASCII byte that can be part of a host name run ('.', '-', '_', letters, digits).
+bool is_ascii_host_char(char c) { return is_ascii_alnum(c) || c == '.' || c == '-' || c == '_'; }
 
 // Length of a character that ends a URL at s[i] (whitespace, controls, quotes and brackets that clients
 // treat as delimiters, and the Unicode spaces and CJK brackets that stand next to URLs in text), or 0.
@@ -19,6 +22,7 @@ std::size_t terminator_at(std::string_view s, std::size_t i) {
   if (c <= 0x20 || c == 0x7f) return 1;
   if (std::string_view("<>\"`{}|\\").find(static_cast<char>(c)) != std::string_view::npos) return 1;
   if (c < 0x80) return 0;
+  if (c != 0xC2 && c != 0xE2 && c != 0xE3 && c != 0xEF) return 0;  // the lead bytes of the stops below
   static const std::string_view stops[] = {
       "\xC2\xA0",                                      // no-break space
       "\xC2\xAB", "\xC2\xBB",                          // guillemets
@@ -106,7 +110,7 @@ std::size_t utf8_length(unsigned char lead) { return lead >= 0xF0 ? 4 : lead >= 
 // letters outside the CJK blocks (CJK text runs into domains without spaces), plus fullwidth dots.
 std::size_t host_char_at(std::string_view s, std::size_t i) {
   auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return (is_ascii_alnum(s[i]) || c == '.' || c == '-' || c == '_') ? 1 : 0;
+  if (c < 0x80) return is_ascii_host_char(s[i]) ? 1 : 0;
   if (terminator_at(s, i) || (c & 0xC0) == 0x80) return 0;  // a continuation byte never starts a character
   std::size_t len = utf8_length(c);
   if (i + len > s.size()) return 0;
@@ -214,10 +218,18 @@ class Scanner {
     }
   }
 
-  // www.example.com, ftp.example.org, example.co.uk: maximal runs of host characters.
+  // www.example.com, ftp.example.org, example.co.uk: maximal runs of host characters. Every host holds an
+  // ASCII '.', so the scan jumps to the run around the next one (linear: each byte is looked at a bounded
+  // number of times), and most text between hosts is skipped without a look at its characters.
   void bare_hosts() {
     std::size_t i = 0;
+    std::size_t dot = std::string_view::npos;  // the next '.' at or after i, once searched for
     while (i < s_.size() && !full()) {
+      if (dot == std::string_view::npos || dot < i) {
+        dot = s_.find('.', i);
+        if (dot == std::string_view::npos) return;
+        i = run_start_before(i, dot);
+      }
       std::size_t n = used_[i] ? 0 : host_char_at(s_, i);
       if (n == 0) {
         i += utf8_length(static_cast<unsigned char>(s_[i]));  // skip a whole character, not into its middle
@@ -227,6 +239,19 @@ class Scanner {
       while (i < s_.size() && !used_[i] && (n = host_char_at(s_, i)) > 0) i += n;
       consider_host(b, i);
     }
+  }
+
+  // Where the character-by-character scan from `from` would stand, not inside a run, closest before
+  // `dot`: just after the last ASCII byte that is no host character (runs and characters end there). When
+  // a multi-byte lead just before that byte might cover it (broken UTF-8), `from` itself.
+  std::size_t run_start_before(std::size_t from, std::size_t dot) const {
+    std::size_t j = dot;
+    while (j > from && (static_cast<unsigned char>(s_[j - 1]) >= 0x80 || is_ascii_host_char(s_[j - 1]))) --j;
+    if (j == from) return from;
+    std::size_t q = j - 1;
+    for (std::size_t k = q > from + 3 ? q - 3 : from; k < q; ++k)
+      if (static_cast<unsigned char>(s_[k]) >= 0xC0) return from;
+    return j;
   }
 
   void consider_host(std::size_t b, std::size_t e) {
@@ -279,6 +304,11 @@ class Scanner {
 }  // namespace
 
 std::vector<TextUrl> find_text_urls(std::string_view text, const rules::UrlRules& rules, std::size_t max) {
+  // A scheme URL holds ':', an address '@', a bare host '.': most text runs of a page (words and white
+  // space between tags) hold none, and cost one pass.
+  if (text.find('.') == std::string_view::npos && text.find(':') == std::string_view::npos &&
+      text.find('@') == std::string_view::npos)
+    return {};
   return Scanner(text, rules, max).run();
 }
 

@@ -193,6 +193,19 @@ TEST_CASE("free text: what a mail client links", "[unit]") {
       {"defanged hxxp", "Check this link: hxxp://malicious.example.com/phish", "http://malicious.example.com/phish"},
       {"defanged hxxps, upper case", "HXXPS://malicious.example.com/", "https://malicious.example.com/"},
       {"an upper-case scheme kept as written", "HTTPS://a.example.com/", "HTTPS://a.example.com/"},
+      // The scan jumps to the run around each '.': what it skips must not change what is found.
+      {"nothing URL-like: no '.', ':' or '@'", "plain words and white space\n\t between tags", ""},
+      {"a host after a long run of words", std::string(5000, 'w') + " go to example.com now", "http://example.com"},
+      {"a host glued to a long run of letters", std::string(3000, 'x') + "example.com", ""},
+      {"an IDN host after CJK text", "\xE8\xAF\xB7\xE8\xAE\xBF\xE9\x97\xAE b\xC3\xBC" "cher.example.com",
+       "http://b\xC3\xBC" "cher.example.com"},
+      {"a host after a broken UTF-8 lead byte", "\xE0 x example.com", "http://example.com"},
+      // A three-byte lead reads the space and 'e' as its own: one run, no plausible host, as a full scan reads it.
+      {"a lead byte swallowing the space before a host", "\xE0\x20" "example.com", ""},
+      {"hosts on both sides of a scheme URL with dots", "a.example.com https://b.example.com/c.d.e f.example.com",
+       "http://a.example.com | https://b.example.com/c.d.e | http://f.example.com"},
+      {"a host after many used dots", "https://x.example.com/" + std::string(2000, '.') + " y.example.com",
+       "https://x.example.com/ | http://y.example.com"},
   };
   for (const auto& r : rows) {
     std::string got = links_of(find_text_urls(r.text, url_rules()));
