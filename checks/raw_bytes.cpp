@@ -1,6 +1,7 @@
 // Check "raw_bytes": what the SMTP transport sees in the bytes, before any MIME decoding: over-long lines,
 // bare LF or CR mixed with CRLF, NUL bytes, and 8-bit bytes where 7-bit is declared.
 #include <algorithm>
+#include <cstring>
 
 #include "checks.hpp"
 #include "util/text.hpp"
@@ -16,8 +17,25 @@ struct LineStats {
   std::size_t nul = 0, first_nul = 0;
 };
 
+// Each kind of byte is found with memchr, one pass per kind: a message is mostly bytes of none of them.
 LineStats scan(const std::string& raw, std::size_t header_end, std::size_t max_octets) {
   LineStats s;
+  const char* data = raw.data();
+  const std::size_t n = raw.size();
+  auto each = [&](char c, auto&& on) {
+    for (const void* p = std::memchr(data, c, n); p;) {
+      auto i = static_cast<std::size_t>(static_cast<const char*>(p) - data);
+      on(i);
+      p = i + 1 < n ? std::memchr(data + i + 1, c, n - i - 1) : nullptr;
+    }
+  };
+  std::size_t first_bare = n;
+  each('\0', [&](std::size_t i) {
+    if (s.nul++ == 0) s.first_nul = i;
+  });
+  each('\r', [&](std::size_t i) {
+    if ((i + 1 == n || data[i + 1] != '\n') && s.bare_cr++ == 0) first_bare = std::min(first_bare, i);
+  });
   std::size_t line_start = 0, line_no = 1;
   auto end_line = [&](std::size_t content_end) {
     std::size_t len = content_end - line_start;
@@ -30,27 +48,17 @@ LineStats scan(const std::string& raw, std::size_t header_end, std::size_t max_o
       }
     }
   };
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\0' && s.nul++ == 0) s.first_nul = i;
-    if (c == '\r') {
-      if (i + 1 < raw.size() && raw[i + 1] == '\n') {
-        ++s.crlf;
-        end_line(i);
-        ++i;
-        line_start = i + 1;
-        ++line_no;
-      } else if (s.bare_cr++ == 0 && s.bare_lf == 0) {
-        s.first_bare = i;
-      }
-    } else if (c == '\n') {
-      if (s.bare_lf++ == 0 && s.bare_cr == 0) s.first_bare = i;
-      end_line(i);
-      line_start = i + 1;
-      ++line_no;
-    }
-  }
-  end_line(raw.size());
+  // A line ends at CRLF or at a bare LF; a bare CR does not end one.
+  each('\n', [&](std::size_t i) {
+    bool crlf = i > 0 && data[i - 1] == '\r';
+    if (crlf) ++s.crlf;
+    else if (s.bare_lf++ == 0) first_bare = std::min(first_bare, i);
+    end_line(crlf ? i - 1 : i);
+    line_start = i + 1;
+    ++line_no;
+  });
+  end_line(n);
+  if (first_bare < n) s.first_bare = first_bare;
   return s;
 }
 

@@ -12,12 +12,10 @@ namespace {
 // Bytes a relay sends for `raw` inside DATA: bare LF becomes CRLF, a leading "." is doubled.
 std::size_t wire_size(std::string_view raw) {
   std::size_t size = raw.size();
-  bool line_start = true;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (line_start && c == '.') ++size;
-    if (c == '\n' && (i == 0 || raw[i - 1] != '\r')) ++size;
-    line_start = c == '\n';
+  if (!raw.empty() && raw.front() == '.') ++size;
+  for (std::size_t nl = raw.find('\n'); nl != std::string_view::npos; nl = raw.find('\n', nl + 1)) {
+    if (nl == 0 || raw[nl - 1] != '\r') ++size;
+    if (nl + 1 < raw.size() && raw[nl + 1] == '.') ++size;
   }
   return size;
 }

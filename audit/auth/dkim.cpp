@@ -332,8 +332,28 @@ std::string canonical_header(const RawHeader& h, bool relaxed) {
   return text::lower(h.name) + ":" + v + "\r\n";
 }
 
+namespace {
+
+// A header section line starting "DKIM-Signature" (any case): without one there is nothing to verify, and
+// the copy of the whole message that verification canonicalises is not made.
+bool has_signature_field(std::string_view raw) {
+  constexpr std::string_view name = "dkim-signature";
+  for (std::size_t at = 0; at < raw.size();) {
+    std::size_t nl = raw.find('\n', at);
+    std::string_view line = raw.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at);
+    if (line.empty() || line == "\r") return false;  // the end of the header section
+    if (text::istarts_with(line, name)) return true;
+    if (nl == std::string_view::npos) return false;
+    at = nl + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<DkimSignature> verify_dkim(const Message& m, dns::Resolver& dns, std::time_t now, long future_slack) {
   std::vector<DkimSignature> out;
+  if (!has_signature_field(m.raw)) return out;
   RawParts parts = split_raw(m.raw);
   for (std::size_t i = 0; i < parts.headers.size() && out.size() < 20; ++i) {
     if (!text::iequals(parts.headers[i].name, "DKIM-Signature")) continue;

@@ -39,28 +39,55 @@ std::string missing_context(const Check& check, const Envelope& env) {
   return "";
 }
 
-std::vector<Finding> run_checks(const std::vector<Check>& checks, const Context& ctx) {
-  // Checks wait on DNS (answered by the resolver's own thread), never on each other, so a pool with a
-  // thread per check keeps every check's lookups in flight together; it lives as long as the process.
-  static WorkerPool pool(std::max<std::size_t>(32, checks.size()));
-  std::vector<std::future<std::vector<Finding>>> running;
-  running.reserve(checks.size());
-  for (const auto& check : checks) running.push_back(pool.submit([&check, &ctx] { return check.run(ctx); }));
+namespace {
 
-  // Every task holds `ctx`: wait for all of them before anything below may throw, so no task outlives
-  // the Context it reads (a throw here used to unwind while tasks still ran).
-  for (auto& r : running) r.wait();
+// Nothing a check does can wait: answers come from zone files or not at all, and no link is followed.
+// The checks then run one after another on the calling thread (a batch's messages already keep every
+// core busy), sparing a hand-off to the pool and back per check.
+bool nothing_waits(const Context& ctx) {
+  const std::string mode = ctx.dns.mode();
+  return (mode == "offline" || mode == "zones") && !ctx.options.follow_links;
+}
+
+}  // namespace
+
+std::vector<Finding> run_checks(const std::vector<Check>& checks, const Context& ctx) {
   std::vector<Finding> all;
-  for (std::size_t i = 0; i < checks.size(); ++i) {
-    std::vector<Finding> found;
-    try {
-      found = running[i].get();
-    } catch (const std::exception& e) {
-      found = {check_failed(ctx, checks[i].id, e.what())};
-    }
+  auto collect = [&](const Check& check, std::vector<Finding> found) {
     for (auto& f : found) {
-      f.check = std::string(checks[i].id);
+      f.check = std::string(check.id);
       all.push_back(std::move(f));
+    }
+  };
+  if (nothing_waits(ctx)) {
+    for (const auto& check : checks) {
+      std::vector<Finding> found;
+      try {
+        found = check.run(ctx);
+      } catch (const std::exception& e) {
+        found = {check_failed(ctx, check.id, e.what())};
+      }
+      collect(check, std::move(found));
+    }
+  } else {
+    // Checks wait on DNS (answered by the resolver's own thread), never on each other, so a pool with a
+    // thread per check keeps every check's lookups in flight together; it lives as long as the process.
+    static WorkerPool pool(std::max<std::size_t>(32, checks.size()));
+    std::vector<std::future<std::vector<Finding>>> running;
+    running.reserve(checks.size());
+    for (const auto& check : checks) running.push_back(pool.submit([&check, &ctx] { return check.run(ctx); }));
+
+    // Every task holds `ctx`: wait for all of them before anything below may throw, so no task outlives
+    // the Context it reads (a throw here used to unwind while tasks still ran).
+    for (auto& r : running) r.wait();
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      std::vector<Finding> found;
+      try {
+        found = running[i].get();
+      } catch (const std::exception& e) {
+        found = {check_failed(ctx, checks[i].id, e.what())};
+      }
+      collect(checks[i], std::move(found));
     }
   }
   // Stable: within one stage and severity, the registry's order and each check's own order stay.

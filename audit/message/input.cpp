@@ -96,24 +96,31 @@ class MboxSplitter {
 void read_mbox(std::FILE* f, const std::string& source, std::string_view already_read, const ParseLimits& limits,
                const std::function<void(RawMessage&&)>& sink) {
   MboxSplitter splitter(source, limits, sink);
-  // Lines are read in bounded pieces (fgets), so a single huge line cannot exhaust memory.
-  std::string pending(already_read);  // the sniffed prefix: the start of the first line
+  // Read in blocks, handed on line by line; a line longer than a block goes in pieces (the first one
+  // `at_start`), so a single huge line cannot exhaust memory.
+  constexpr std::size_t kBlock = 1 << 16;
+  std::string buf(already_read);  // the sniffed prefix: the start of the first line
+  std::vector<char> block(kBlock);
   bool at_start = true;
-  std::vector<char> buf(1 << 16);
-  while (std::fgets(buf.data(), static_cast<int>(buf.size()), f)) {
-    std::string_view piece(buf.data(), std::strlen(buf.data()));
-    if (!pending.empty()) {
-      pending.append(piece);
-      if (pending.back() != '\n' && pending.size() < buf.size()) continue;
-      splitter.line(pending, at_start);
-      at_start = pending.back() == '\n';
-      pending.clear();
-      continue;
+  for (;;) {
+    std::size_t pos = 0;
+    while (const void* nl = std::memchr(buf.data() + pos, '\n', buf.size() - pos)) {
+      std::size_t len = static_cast<std::size_t>(static_cast<const char*>(nl) - (buf.data() + pos)) + 1;
+      splitter.line(std::string_view(buf.data() + pos, len), at_start);
+      at_start = true;
+      pos += len;
     }
-    splitter.line(piece, at_start);
-    at_start = !piece.empty() && piece.back() == '\n';
+    if (buf.size() - pos >= kBlock) {  // no line end in a whole block: its first piece
+      splitter.line(std::string_view(buf.data() + pos, buf.size() - pos), at_start);
+      at_start = false;
+      pos = buf.size();
+    }
+    buf.erase(0, pos);
+    std::size_t n = std::fread(block.data(), 1, block.size(), f);
+    if (n == 0) break;
+    buf.append(block.data(), n);
   }
-  if (!pending.empty()) splitter.line(pending, at_start);
+  if (!buf.empty()) splitter.line(buf, at_start);
   splitter.finish();
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <unordered_set>
 
 #include "urls/css_urls.hpp"
 #include "urls/html_scan.hpp"
@@ -154,6 +155,10 @@ class Collector {
   template <class Get>
   std::size_t element(const std::string& tag, Get get) {
     std::size_t anchor = npos;
+    if (!names_urls(tag)) {  // most tags of a page (td, span, div, p, font...): only the attributes any may carry
+      take_common(tag, get);
+      return anchor;
+    }
     auto take = [&](const char* attr, const std::string& src_tag) {
       if (const char* v = get(attr)) add(v, "html:" + src_tag + "@" + attr);
     };
@@ -193,9 +198,24 @@ class Collector {
       for (const char* attr : {"src", "href"})
         if (const char* v = get(attr)) add(v, "vml:" + tag + "@" + attr);
     }
-    take("background", tag);
-    if (const char* style = get("style")) style_text(style);
+    take_common(tag, get);
     return anchor;
+  }
+
+  // The attributes any element may carry a URL in.
+  template <class Get>
+  void take_common(const std::string& tag, Get get) {
+    if (const char* v = get("background")) add(v, "html:" + tag + "@background");
+    if (const char* style = get("style")) style_text(style);
+  }
+
+  // A tag that element() looks at beyond take_common: every name it compares with, AMP components and
+  // namespaced (Office) markup.
+  static bool names_urls(const std::string& tag) {
+    static const std::unordered_set<std::string_view> named = {
+        "a",      "area",  "link",  "base",  "img",    "iframe", "frame", "embed", "script", "input", "source",
+        "audio",  "video", "track", "bgsound", "image", "use",   "form",  "button", "object", "meta"};
+    return named.contains(tag) || tag.starts_with("amp-") || tag.find(':') != std::string::npos;
   }
 
   // <!--[if mso]> ... <![endif]-->: Outlook renders what is inside; the markup in it, or "" if none.

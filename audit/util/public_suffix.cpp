@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <unordered_map>
 #include <unordered_set>
 #include <string>
 
@@ -21,11 +22,21 @@ const psl_ctx_t* psl() {
 }  // namespace
 
 std::string registered_domain(std::string_view host) {
+  // A message names the same few hosts many times (a newsletter: 150 links over a dozen hosts); the
+  // answers of this thread's last lookups are kept, a bounded number.
+  constexpr std::size_t kRemembered = 1024;
+  thread_local std::unordered_map<std::string, std::string> remembered;
+  if (auto it = remembered.find(std::string(host)); it != remembered.end()) return it->second;
   std::string h = normalise_name(host);
-  if (h.empty() || parse_ip(h)) return "";
-  const psl_ctx_t* psl = dns::psl();
-  const char* rd = psl ? psl_registrable_domain(psl, h.c_str()) : nullptr;
-  return rd ? std::string(rd) : std::string();
+  std::string domain;
+  if (!h.empty() && !parse_ip(h)) {
+    const psl_ctx_t* psl = dns::psl();
+    const char* rd = psl ? psl_registrable_domain(psl, h.c_str()) : nullptr;
+    if (rd) domain = rd;
+  }
+  if (remembered.size() >= kRemembered) remembered.clear();
+  remembered.emplace(host, domain);
+  return domain;
 }
 
 namespace {

@@ -99,14 +99,18 @@ TEST_CASE("file errors are one line each", "[unit]") {
 
 TEST_CASE("mbox: a long line read in pieces is not split where a piece starts with \"From \"", "[unit]") {
   fs::path dir = temp_dir("mbox-long");
-  // fgets reads 65,535 bytes at most: put "From " exactly where the second piece of the body line starts.
+  // Put "From " where a 64 KiB read would start a second piece of the body line, and make a line longer
+  // than several reads (handed on in pieces) with "From " where each piece would start.
   std::string body_line = std::string(65535, 'x') + "From the middle of a line" + std::string(100, 'y') + "\n";
+  for (int piece = 0; piece < 4; ++piece) body_line += std::string(65536 - 5, 'z') + "From ";
+  body_line += "\n";
   write(dir / "box", "From a@example.com Fri Nov 27 09:00:00 2026\nFrom: a@example.com\nSubject: long\n\n" + body_line +
                          "\nFrom b@example.com Fri Nov 27 09:00:01 2026\nFrom: b@example.com\n\nsecond\n");
   auto msgs = read_all({(dir / "box").string()});
   INFO("got " << msgs.size() << " messages");
   REQUIRE(msgs.size() == 2);
   CHECK(msgs[0].bytes.find("xFrom the middle") != std::string::npos);
+  CHECK(msgs[0].bytes.find(body_line) != std::string::npos);
   CHECK(msgs[1].bytes.find("second") != std::string::npos);
   fs::remove_all(dir);
 }
