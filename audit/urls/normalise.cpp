@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <unordered_map>
 
 #include "util/names.hpp"
 #include "util/public_suffix.hpp"
@@ -126,11 +127,13 @@ std::optional<UrlParts> split_url(std::string_view url) {
     if (!(std::isalpha(c) || (i > 0 && (std::isdigit(c) || c == '+' || c == '-' || c == '.')))) return std::nullopt;
   }
   p.scheme = std::string(url.substr(0, colon));
-  std::string rest(url.substr(colon + 1));
-  bool special = is_special(p.scheme);
-  if (special)
-    for (char& c : rest)
-      if (c == '\\') c = '/';
+  std::string_view rest = url.substr(colon + 1);
+  std::string slashed;  // a special scheme's '\\' read as '/', as browsers do; copied only when there is one
+  if (is_special(p.scheme) && rest.find('\\') != std::string_view::npos) {
+    slashed = rest;
+    std::replace(slashed.begin(), slashed.end(), '\\', '/');
+    rest = slashed;
+  }
   std::size_t pos = 0;
   if (rest.starts_with("//")) {
     p.authority = true;
@@ -175,7 +178,9 @@ std::optional<UrlParts> split_url(std::string_view url) {
   return p;
 }
 
-Host normalise_host(std::string_view raw) {
+namespace {
+
+Host read_host(std::string_view raw) {
   Host h;
   std::string s = percent_decode_all(raw);
   if (s != raw) h.obfuscated = true;
@@ -224,6 +229,20 @@ Host normalise_host(std::string_view raw) {
     if (label.starts_with("xn--")) h.idn = true;
   }
   h.name = name;
+  return h;
+}
+
+}  // namespace
+
+Host normalise_host(std::string_view raw) {
+  // A message names the same few hosts in most of its links (and each link's host is read again when
+  // its redirect target is looked for): this thread's last answers are kept, a bounded number.
+  constexpr std::size_t kRemembered = 1024;
+  thread_local std::unordered_map<std::string, Host> remembered;
+  if (auto it = remembered.find(std::string(raw)); it != remembered.end()) return it->second;
+  Host h = read_host(raw);
+  if (remembered.size() >= kRemembered) remembered.clear();
+  remembered.emplace(raw, h);
   return h;
 }
 

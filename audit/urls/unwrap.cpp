@@ -17,7 +17,7 @@ bool is_web_url(std::string_view v) {
 // Decode %XX repeatedly (targets are sometimes encoded twice), at most three rounds.
 std::string fully_decoded(std::string_view v) {
   std::string cur(v);
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 3 && cur.find('%') != std::string::npos; ++i) {
     std::string next = percent_decode_all(cur);
     if (next == cur) break;
     cur = std::move(next);
@@ -57,7 +57,7 @@ bool plain_web_url(std::string_view v) {
 // and no further: the target's own %26 or %3D stays, or its query would be cut at the '&'.
 std::string target_decoded(std::string_view v) {
   std::string cur(v);
-  for (int i = 0; i < 3 && !plain_web_url(cur); ++i) {
+  for (int i = 0; i < 3 && cur.find('%') != std::string::npos && !plain_web_url(cur); ++i) {
     std::string next = percent_decode_all(cur);
     if (next == cur) break;
     cur = std::move(next);
@@ -69,7 +69,9 @@ std::string target_decoded(std::string_view v) {
 std::string as_target(std::string_view value) {
   std::string v = target_decoded(value);
   if (is_web_url(v)) return v;
-  if (value.size() >= 16) {
+  // Only a value whose first 8 characters decode to "http" (any case) can encode a web URL: most tokens
+  // of tracked links are not decoded whole.
+  if (value.size() >= 16 && text::istarts_with(base64_decoded(value.substr(0, 8)), "http")) {
     std::string b = base64_decoded(value);
     bool printable = std::all_of(b.begin(), b.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20; });
     if (printable && is_web_url(b)) return b;
@@ -114,8 +116,8 @@ std::string embedded_target(std::string_view url, const rules::UrlRules& rules) 
     }
   // A path that carries a whole URL: /redirect/https://target/... or /r/aHR0cHM6Ly8... (base64).
   std::string path = fully_decoded(parts->path);
+  const std::string low = text::lower(path);
   for (std::string_view scheme : {"/http:/", "/https:/"}) {
-    std::string low = text::lower(path);
     auto p = low.find(scheme);
     if (p == std::string::npos) continue;
     std::string t = path.substr(p + 1);
