@@ -3,11 +3,11 @@
 #include <libpsl.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
+#include <cstdio>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
-#include <string>
+#include <vector>
 
 #include "util/names.hpp"
 
@@ -42,12 +42,23 @@ std::string registered_domain(std::string_view host) {
 namespace {
 // The last label of every rule of Debian's public suffix list: some TLDs ("za", "er") have rules only below
 // them, so asking libpsl whether the TLD itself is a suffix would miss them.
-// Read once, on first use: the file whole, the distinct last labels first (about 1,500 of some 9,000
-// rules), and only the non-ASCII ones through IDNA, which is most of the cost of reading the list.
-const std::unordered_set<std::string>& tlds_in_list() {
-  static const std::unordered_set<std::string> tlds = [] {
-    std::ifstream in("/usr/share/publicsuffix/public_suffix_list.dat", std::ios::binary);
-    const std::string all{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+// Read once, on first use: the file whole (one read), the distinct last labels (about 1,500 of some 9,000
+// rules). The non-ASCII ones are made A-labels only when a host's TLD is one ("xn--..."): IDNA was most
+// of the cost of reading the list, and most runs never ask.
+struct TldSets {
+  std::unordered_set<std::string> ascii;
+  std::vector<std::string> non_ascii;  // as written in the list
+};
+
+const TldSets& tlds_in_list() {
+  static const TldSets tlds = [] {
+    TldSets sets;
+    std::string all;
+    if (std::FILE* f = std::fopen("/usr/share/publicsuffix/public_suffix_list.dat", "rb")) {
+      char buf[1 << 16];
+      for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) all.append(buf, n);
+      std::fclose(f);
+    }
     std::unordered_set<std::string_view> last_labels;
     for (std::size_t at = 0; at < all.size();) {
       std::size_t end = all.find('\n', at);
@@ -60,12 +71,21 @@ const std::unordered_set<std::string>& tlds_in_list() {
       std::string_view last = dot == std::string_view::npos ? rule : rule.substr(dot + 1);
       if (!last.empty() && last != "*") last_labels.insert(last);
     }
-    std::unordered_set<std::string> out;
     for (std::string_view last : last_labels) {
       bool ascii = std::all_of(last.begin(), last.end(), [](unsigned char c) { return c < 0x80; });
-      if (ascii) out.insert(normalise_name(last));
-      else if (auto a = to_a_label(std::string(last))) out.insert(*a);
+      if (ascii) sets.ascii.insert(normalise_name(last));
+      else sets.non_ascii.emplace_back(last);
     }
+    return sets;
+  }();
+  return tlds;
+}
+
+const std::unordered_set<std::string>& idn_tlds_in_list() {
+  static const std::unordered_set<std::string> tlds = [] {
+    std::unordered_set<std::string> out;
+    for (const auto& last : tlds_in_list().non_ascii)
+      if (auto a = to_a_label(last)) out.insert(*a);
     return out;
   }();
   return tlds;
@@ -77,7 +97,8 @@ bool has_known_tld(std::string_view host) {
   auto dot = h.rfind('.');
   std::string tld = dot == std::string::npos ? h : h.substr(dot + 1);
   if (tld.empty()) return false;
-  if (tlds_in_list().count(tld)) return true;
+  if (tlds_in_list().ascii.count(tld)) return true;
+  if (tld.starts_with("xn--") && idn_tlds_in_list().count(tld)) return true;
   return psl() && psl_is_public_suffix2(psl(), tld.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include "dns/live_resolver.hpp"
 #include "util/names.hpp"
+#include "util/public_suffix.hpp"
 
 using namespace mailaudit::dns;
 
@@ -109,4 +110,28 @@ TEST_CASE("CIDR parsing and matching", "[unit]") {
   CHECK_FALSE(parse_cidr("192.0.2.0"));
   CHECK_FALSE(parse_cidr("192.0.2.0/33"));
   CHECK_FALSE(parse_cidr("example/8"));
+}
+
+TEST_CASE("has_known_tld: the public suffix list's TLDs, IDN ones by their A-label", "[unit]") {
+  struct Row {
+    const char* label;
+    const char* host;
+    bool want;
+  };
+  const Row rows[] = {
+      {"generic TLD", "example.com", true},
+      {"upper case, trailing dot", "EXAMPLE.ORG.", true},
+      {"country TLD with rules only below it", "example.za", true},
+      {"IDN TLD (.рф) as an A-label", "xn--80aswg.xn--p1ai", true},
+      {"IDN TLD (.中国) as an A-label", "example.xn--fiqs8s", true},
+      {"unlisted A-label TLD", "example.xn--zzzzzz", false},
+      {"unlisted TLD", "example.notatld", false},
+      {"file extension, not a TLD", "report.pdf", false},
+      {"empty", "", false},
+  };
+  for (const auto& r : rows) {
+    bool got = mailaudit::dns::has_known_tld(r.host);
+    INFO(r.label << " (" << r.host << "): got " << got << ", want " << r.want);
+    CHECK(got == r.want);
+  }
 }
