@@ -1,13 +1,31 @@
 #include "output/json_out.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include "util/text.hpp"
 
 namespace mailaudit {
 
 namespace {
 
+// Eight bytes at once: any control character, '"', '\\' or 8-bit byte among them (the classic
+// "has a zero byte" tests on the word and on it XOR the byte looked for).
+bool word_needs_look(std::uint64_t w) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+  const std::uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+  return ((w & highs) | below_space | has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'))) != 0;
+}
+
 // Copied as is by the dump too: no quote, backslash or control character, and valid UTF-8.
 bool plain(std::string_view s) {
+  std::size_t i = 0;
+  for (std::uint64_t w; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&w, s.data() + i, 8);
+    if (word_needs_look(w)) break;
+  }
+  s.remove_prefix(i);
   bool ascii = true;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);

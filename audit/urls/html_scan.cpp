@@ -246,8 +246,8 @@ bool HtmlScanner::tag(HtmlToken& t, bool end) {
   }
   i_ = j;
   if (!end) {
-    if (t.name == "image") t.name = "img";  // the tree builder's rule
-    const std::string& n = t.name;
+    if (std::string_view(t.name) == "image") t.name = "img";  // the tree builder's rule
+    const std::string_view n = t.name;  // compared as a view: the length first
     if (n == "style" || n == "script" || n == "xmp" || n == "iframe" || n == "noembed" || n == "noframes") {
       mode_ = Mode::raw;
       raw_element_ = n;

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <unordered_set>
 
 #include "urls/css_urls.hpp"
 #include "urls/html_scan.hpp"
@@ -155,6 +154,8 @@ class Collector {
   template <class Get>
   std::size_t element(const std::string& tag, Get get) {
     std::size_t anchor = npos;
+    // Compared as views: the length first, so most comparisons end there.
+    auto named = [&tag](std::string_view name) { return std::string_view(tag) == name; };
     if (!names_urls(tag)) {  // most tags of a page (td, span, div, p, font...): only the attributes any may carry
       take_common(tag, get);
       return anchor;
@@ -162,34 +163,34 @@ class Collector {
     auto take = [&](const char* attr, const std::string& src_tag) {
       if (const char* v = get(attr)) add(v, "html:" + src_tag + "@" + attr);
     };
-    if (tag == "a") {
+    if (named("a")) {
       if (const char* v = get("href")) anchor = add(v, "html:a@href");
       take("data-saferedirecturl", tag);  // Gmail's rewritten link
-    } else if (tag == "area" || tag == "link") {
+    } else if (named("area") || named("link")) {
       take("href", tag);
-    } else if (tag == "base") {
+    } else if (named("base")) {
       if (const char* v = get("href"); v && base_.empty()) base_ = resolve_href(v, "");
       take("href", tag);
-    } else if (tag == "img" || tag == "iframe" || tag == "frame" || tag == "embed" || tag == "script" ||
-               tag == "input" || tag == "source" || tag == "audio" || tag == "video" || tag == "track" ||
-               tag == "bgsound") {
+    } else if (named("img") || named("iframe") || named("frame") || named("embed") || named("script") ||
+               named("input") || named("source") || named("audio") || named("video") || named("track") ||
+               named("bgsound")) {
       take("src", tag);
     }
     // AMP for Email components (text/x-amp-html parts) load what their src names, as <img> does.
     const bool amp = tag.starts_with("amp-");
     if (amp) take("src", tag);
-    if (tag == "video" || tag == "amp-video") take("poster", tag);
+    if (named("video") || named("amp-video")) take("poster", tag);
     // SVG: <image> and <use> point at what they draw with href (SVG 2) or xlink:href (SVG 1.1); the
     // streaming reader names <image> "img", as the tree builder does outside <svg>.
-    if (tag == "image" || tag == "img" || tag == "use")
+    if (named("image") || named("img") || named("use"))
       for (const char* attr : {"href", "xlink:href"}) take(attr, tag);
-    if (tag == "img" || tag == "source" || tag == "amp-img")
+    if (named("img") || named("source") || named("amp-img"))
       if (const char* v = get("srcset"))
         for (auto& u : srcset_urls(v)) add(u, "html:" + tag + "@srcset");
-    if (tag == "form") take("action", tag);
-    if (tag == "button" || tag == "input") take("formaction", tag);
-    if (tag == "object") take("data", tag);
-    if (tag == "meta") {
+    if (named("form")) take("action", tag);
+    if (named("button") || named("input")) take("formaction", tag);
+    if (named("object")) take("data", tag);
+    if (named("meta")) {
       const char* equiv = get("http-equiv");
       const char* content = get("content");
       if (equiv && content && text::iequals(equiv, "refresh")) add(refresh_url(content), "html:meta@refresh");
@@ -212,10 +213,13 @@ class Collector {
   // A tag that element() looks at beyond take_common: every name it compares with, AMP components and
   // namespaced (Office) markup.
   static bool names_urls(const std::string& tag) {
-    static const std::unordered_set<std::string_view> named = {
-        "a",      "area",  "link",  "base",  "img",    "iframe", "frame", "embed", "script", "input", "source",
-        "audio",  "video", "track", "bgsound", "image", "use",   "form",  "button", "object", "meta"};
-    return named.contains(tag) || tag.starts_with("amp-") || tag.find(':') != std::string::npos;
+    static constexpr std::string_view named[] = {
+        "a",     "area",  "link",  "base",    "img",   "iframe", "frame", "embed",  "script", "input", "source",
+        "audio", "video", "track", "bgsound", "image", "use",    "form",  "button", "object", "meta"};
+    // A first-character and length filter before any comparison: cheaper than hashing each tag.
+    for (std::string_view n : named)
+      if (n.size() == tag.size() && n.front() == tag.front() && n == tag) return true;
+    return tag.starts_with("amp-") || tag.find(':') != std::string::npos;
   }
 
   // <!--[if mso]> ... <![endif]-->: Outlook renders what is inside; the markup in it, or "" if none.

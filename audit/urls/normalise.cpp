@@ -28,7 +28,15 @@ std::string percent_decode(std::string_view s, bool printable_only, std::string_
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+    // The run up to the next '%' as it is.
+    std::size_t pct = s.find('%', i);
+    if (pct == std::string_view::npos) {
+      out.append(s.substr(i));
+      break;
+    }
+    out.append(s.substr(i, pct - i));
+    i = pct;
+    if (i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
       auto byte = static_cast<unsigned char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
       const bool kept = keep.find(static_cast<char>(byte)) != std::string_view::npos;
       if (!printable_only || (byte > 0x20 && byte < 0x7f && byte != '%' && !kept)) {

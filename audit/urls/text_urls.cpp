@@ -1,6 +1,7 @@
 #include "urls/text_urls.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 #include "urls/normalise.hpp"
@@ -17,11 +18,17 @@ bool is_ascii_host_char(char c) { return is_ascii_alnum(c) || c == '.' || c == '
 
 // Length of a character that ends a URL at s[i] (whitespace, controls, quotes and brackets that clients
 // treat as delimiters, and the Unicode spaces and CJK brackets that stand next to URLs in text), or 0.
+constexpr std::array<bool, 128> kAsciiTerminators = [] {
+  std::array<bool, 128> t{};
+  for (int c = 0; c <= 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+  t[0x7f] = true;
+  for (char c : std::string_view("<>\"`{}|\\")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
 std::size_t terminator_at(std::string_view s, std::size_t i) {
   auto c = static_cast<unsigned char>(s[i]);
-  if (c <= 0x20 || c == 0x7f) return 1;
-  if (std::string_view("<>\"`{}|\\").find(static_cast<char>(c)) != std::string_view::npos) return 1;
-  if (c < 0x80) return 0;
+  if (c < 0x80) return kAsciiTerminators[c] ? 1 : 0;
   if (c != 0xC2 && c != 0xE2 && c != 0xE3 && c != 0xEF) return 0;  // the lead bytes of the stops below
   static const std::string_view stops[] = {
       "\xC2\xA0",                                      // no-break space
@@ -54,7 +61,8 @@ std::size_t url_end(std::string_view s, std::size_t from, bool in_host) {
   for (; i < s.size() && terminator_at(s, i) == 0; ++i) {
     char c = s[i];
     if (c == '/' || c == '?' || c == '#') in_host = false;
-    if (!in_host && i + 3 <= s.size() && is_wide_dot(s.substr(i, 3))) break;
+    // Wide dots start with 0xE3 or 0xEF.
+    if (!in_host && (c == '\xE3' || c == '\xEF') && i + 3 <= s.size() && is_wide_dot(s.substr(i, 3))) break;
   }
   return i;
 }

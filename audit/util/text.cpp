@@ -114,8 +114,11 @@ std::string latin1_to_utf8(std::string_view s) {
 }
 
 std::string printable(std::string_view s, std::size_t max_len) {
-  std::string v = valid_utf8(s.substr(0, max_len * 4));
+  std::string_view v = s.substr(0, max_len * 4);
+  std::string fixed;  // copied only when broken
+  if (!is_valid_utf8(v)) v = fixed = valid_utf8(v);
   std::string out;
+  out.reserve(std::min(v.size(), max_len) + 3);
   std::size_t chars = 0;
   for (std::size_t i = 0; i < v.size() && chars < max_len; ++i) {
     unsigned char c = static_cast<unsigned char>(v[i]);

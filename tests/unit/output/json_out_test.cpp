@@ -62,6 +62,14 @@ TEST_CASE("JsonOut writes nlohmann's dump, pretty and compact") {
       {"invalid UTF-8 replaced", json{{"bad", "a\xC3(b\xFF\xE2\x80"}, {"lone", "\x80"}}},
       {"nested, empty inside", json{{"a", json::array({json::object(), json::array(), json::array({1, 2})})},
                                     {"o", json{{"x", json{{"y", json::array({"z"})}}}}}}},
+      // Longer than a word: the eight-bytes-at-once test must still see every byte that needs a look.
+      {"long plain", json{{"s", std::string(100, 'a')}}},
+      {"long, a quote at 37", json{{"s", std::string(37, 'a') + "\"" + std::string(40, 'b')}}},
+      {"long, a backslash at 16", json{{"s", std::string(16, 'a') + "\\" + std::string(20, 'b')}}},
+      {"long, a control at 63", json{{"s", std::string(63, 'a') + "\x1f" + std::string(9, 'b')}}},
+      {"long, DEL and '~' kept", json{{"s", std::string(30, 'a') + "\x7f~" + std::string(30, 'b')}}},
+      {"long, UTF-8 at 20", json{{"s", std::string(20, 'a') + "\xC3\xA9" + std::string(20, 'b')}}},
+      {"long, invalid UTF-8 at 50", json{{"s", std::string(50, 'a') + "\xFF" + std::string(20, 'b')}}},
       {"array of objects", json::array({json{{"k", 1}}, json{{"k", 2}, {"l", json::array()}}})},
   };
   for (const auto& row : rows) {
