@@ -43,7 +43,9 @@ int run(const UrlsOptions& o) {
       return;
     }
     std::string source = raw.source;
-    Message m = parse_message(std::move(raw.bytes), raw.source, raw.index, o.limits);
+    ParseLimits limits = o.limits;
+    limits.decode_binary = false;  // URLs are read from text parts and headers only
+    Message m = parse_message(std::move(raw.bytes), raw.source, raw.index, limits);
     auto found = urls::extract_urls(m, rules->urls());
     auto domains = urls::distinct_domains(found);
     if (o.format == "json") json.add(source, found, domains);

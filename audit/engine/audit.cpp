@@ -66,7 +66,9 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
   }
   r.message.size = raw.bytes.size();
   r.message.sha256 = sha256_hex(raw.bytes);
-  Message msg = parse_message(std::move(raw.bytes), raw.source, raw.index, settings.limits);
+  ParseLimits limits = settings.limits;
+  limits.decode_binary = false;  // no check reads the bytes of an image, archive or PDF
+  Message msg = parse_message(std::move(raw.bytes), raw.source, raw.index, limits);
   if (const HeaderField* f = msg.field("Message-ID")) r.message.message_id = text::printable(f->value, 300);
   if (const HeaderField* f = msg.field("From")) r.message.from = text::printable(f->value, 300);
   if (const HeaderField* f = msg.field("Subject")) r.message.subject = text::printable(f->value, 300);

@@ -277,13 +277,15 @@ struct Walker {
     }
     raw.clear();
     raw.shrink_to_fit();
+    const bool text = part.media_type.rfind("text/", 0) == 0;
+    if (!text && !limits.decode_binary && part.media_type.rfind("message/", 0) != 0) return;
 
     GPtr<GMimeStream> mem(g_mime_stream_mem_new());
     g_mime_data_wrapper_write_to_stream(w, mem.get());
     // The decoded bytes straight from the memory stream's buffer: one copy, not a read loop.
     GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
     std::string decoded = bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
-    if (part.media_type.rfind("text/", 0) == 0) {
+    if (text) {
       part.body = to_utf8(std::move(decoded), part.charset);
       part.body_is_text = true;
     } else {

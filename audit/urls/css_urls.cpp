@@ -31,6 +31,7 @@ std::string read_value(std::string_view css, std::size_t& i, char close) {
 std::vector<std::string> find_css_urls(std::string_view css, std::size_t max) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i + 4 <= css.size() && out.size() < max; ++i) {
+    if (css[i] != 'u' && css[i] != 'U' && css[i] != '@') continue;  // neither "url(" nor "@import" starts here
     if (text::iequals(css.substr(i, 4), "url(")) {
       std::size_t j = i + 4;
       std::string v = read_value(css, j, ')');

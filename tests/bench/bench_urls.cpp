@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
     bytes += files.back().second.size();
   }
   rules::Rules rules = rules::Rules::builtin();
+  ParseLimits limits;
+  limits.decode_binary = false;  // as `mailaudit urls` reads messages
   std::ofstream hosts_out(argv[1]);
   std::size_t urls_found = 0;
   auto cpu_now = [] {
@@ -46,7 +48,7 @@ int main(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   for (int r = 0; r < rounds; ++r) {
     for (const auto& [path, raw] : files) {
-      Message m = parse_message(raw, path, 0);
+      Message m = parse_message(raw, path, 0, limits);
       auto found = urls::extract_urls(m, rules.urls());
       urls_found += found.size();
       if (r > 0) continue;

@@ -59,6 +59,19 @@ TEST_CASE("MIME tree: paths, types, decoding and charsets", "[unit]") {
   CHECK(m.parts[4].body == "%PDF-");
   CHECK(m.parts[4].filename == "\xe2\x82\xac rates.pdf");
   CHECK(m.problems.empty());
+
+  // Without binary decoding (check, urls): the PDF keeps no bytes but its sizes; the text parts are as above.
+  ParseLimits text_only;
+  text_only.decode_binary = false;
+  Message t = parse_message(raw, "t", 0, text_only);
+  REQUIRE(t.parts.size() == 5);
+  CHECK(t.parts[2].body == m.parts[2].body);
+  CHECK(t.parts[3].body == m.parts[3].body);
+  INFO("PDF without binary decoding: got body \"" << t.parts[4].body << "\", raw_size " << t.parts[4].raw_size
+                                                   << ", want \"\" and " << m.parts[4].raw_size);
+  CHECK(t.parts[4].body.empty());
+  CHECK(t.parts[4].raw_size == m.parts[4].raw_size);
+  CHECK(t.parts[4].filename == m.parts[4].filename);
 }
 
 TEST_CASE("a base64-encoded message/rfc822 part is parsed as a message", "[unit]") {
