@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """scripts/bench urls: URL extraction throughput over shared/corpora/messages (messages as they are, HTML
-templates wrapped into MIME), mailaudit in one process against rspamd's `rspamadm mime urls` one process per
-file (how it is used from the command line) and SpamAssassin's URI parser (scripts/sa_uris.pl, the library in
-one process: `spamassassin -t` per file would time its rule loading), and every host a peer finds that
-mailaudit does not.
+templates wrapped into MIME): the library in one process (bench_urls, ROUNDS rounds), then whole processes
+side by side, CPU time (user + system) of each: `mailaudit urls --format json` over every file in one process,
+rspamd's `rspamadm mime urls` over every file in one process and one process per file (how it is used from
+the command line), and SpamAssassin's URI parser (scripts/sa_uris.pl, its library in one process, rules
+loaded once); the ratios; and every host a peer finds that mailaudit does not.
 
-  scripts/bench_urls.py BENCH_BINARY CORPORA_DIR [ROUNDS]
+  scripts/bench_urls.py BENCH_BINARY CORPORA_DIR [ROUNDS] [MAILAUDIT_BINARY]
 """
+import os
 import json
 import pathlib
 import shutil
@@ -37,6 +39,7 @@ def corpus_files(corpora, work):
 def main():
     bench, corpora = sys.argv[1], pathlib.Path(sys.argv[2])
     rounds = sys.argv[3] if len(sys.argv) > 3 else "20"
+    mailaudit = sys.argv[4] if len(sys.argv) > 4 else str(pathlib.Path(bench).resolve().parent.parent / "mailaudit")
     if not (corpora / "messages").is_dir():
         sys.exit(f"bench urls: no corpus at {corpora}/messages")
     work = pathlib.Path(tempfile.mkdtemp(prefix="mailaudit-bench-urls-"))
@@ -98,6 +101,29 @@ def main():
                 print(f"    {h}  ({f})")
         return len(missed)
 
+    def whole_process(argv):
+        """The child's CPU seconds (user + system), best of three, output discarded."""
+        best = None
+        for _ in range(3):
+            with open(os.devnull, "wb") as null:
+                p = subprocess.Popen(argv, stdout=null, stderr=null)
+                _, _, usage = os.wait4(p.pid, 0)
+            cpu = usage.ru_utime + usage.ru_stime
+            best = cpu if best is None else min(best, cpu)
+        return best
+
+    names = [str(f) for f in files]
+    ours_cpu = whole_process([mailaudit, "urls", "--format", "json"] + names)
+    print(f"whole process, {len(files)} messages: mailaudit urls (one process) {1000 * ours_cpu:.1f} ms CPU")
+    if shutil.which("rspamadm"):
+        rspamd_cpu = whole_process(["rspamadm", "mime", "urls", "-H"] + names)
+        print(f"whole process: rspamadm mime urls (one process) {1000 * rspamd_cpu:.1f} ms CPU: mailaudit "
+              f"{rspamd_cpu / ours_cpu:.1f}x faster")
+    if subprocess.run(["perl", "-MMail::SpamAssassin", "-e", "1"], capture_output=True).returncode == 0:
+        sa_cpu = whole_process(["perl", str(pathlib.Path(__file__).resolve().parent / "sa_uris.pl")] + names)
+        print(f"whole process: SpamAssassin sa_uris.pl (one process) {1000 * sa_cpu:.1f} ms CPU: mailaudit "
+              f"{sa_cpu / ours_cpu:.1f}x faster")
+
     if not shutil.which("rspamadm"):
         print("rspamd: rspamadm not installed (apt-get install rspamd); no peer figure")
     else:
@@ -113,7 +139,8 @@ def main():
                     missed.append((f, host))
         secs = time.monotonic() - start
         print(f"rspamd:    {len(files)} messages, one `rspamadm mime urls -H` process each, in {secs:.3f} s: "
-              f"{len(files) / secs:.0f} messages/s, {1000 * secs / len(files):.3f} ms/message")
+              f"{len(files) / secs:.0f} messages/s, {1000 * secs / len(files):.3f} ms/message (wall): mailaudit's "
+              f"one process {secs / ours_cpu:.0f}x faster")
         report("rspamd", missed)
     sa = pathlib.Path(__file__).resolve().parent / "sa_uris.pl"
     if subprocess.run(["perl", "-MMail::SpamAssassin", "-e", "1"], capture_output=True).returncode != 0:
