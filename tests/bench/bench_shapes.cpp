@@ -2,8 +2,6 @@
 // (parse, URLs, every check against the fixture zones, as `check --zones`), the best of ROUNDS runs; prints
 // MB/s per core (process CPU time) for each, and the 8 MB / 1 MB time ratio.
 //   bench_shapes [ROUNDS=3] [FILTER]   (FILTER: only the shapes whose label holds it)
-#include <time.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -16,16 +14,6 @@
 
 using namespace mailaudit;
 
-namespace {
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
   const std::string filter = argc > 2 ? argv[2] : "";
@@ -36,9 +24,9 @@ int main(int argc, char** argv) {
   auto best_cpu = [&](const std::string& bytes) {
     double best = 1e9;
     for (int r = 0; r < rounds; ++r) {
-      double t0 = cpu_seconds();
+      double t0 = test::process_cpu_seconds();
       Report rep = audit_message({"shape.eml", 0, bytes, ""}, env, settings);
-      best = std::min(best, cpu_seconds() - t0);
+      best = std::min(best, test::process_cpu_seconds() - t0);
       if (!rep.error.empty()) std::fprintf(stderr, "bench_shapes: %s\n", rep.error.c_str());
     }
     return best;

@@ -4,8 +4,6 @@
 // machine). A ratio, not a timing: the speed of each shape is scripts/bench shapes' figure.
 #include <catch2/catch.hpp>
 
-#include <time.h>
-
 #include <algorithm>
 #include <functional>
 #include <string>
@@ -17,16 +15,6 @@
 
 using namespace mailaudit;
 
-namespace {
-
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-}  // namespace
-
 TEST_CASE("hostile shapes: 8 MB takes at most 12x the CPU of 1 MB through the whole audit", "[perf]") {
   static const rules::Rules rules = rules::Rules::builtin();
   auto zones = test::fixture_zone_resolver();
@@ -36,9 +24,9 @@ TEST_CASE("hostile shapes: 8 MB takes at most 12x the CPU of 1 MB through the wh
   auto audit_cpu = [&](const std::string& bytes, int rounds) {
     double best = 1e9;
     for (int r = 0; r < rounds; ++r) {
-      double t0 = cpu_seconds();
+      double t0 = test::process_cpu_seconds();
       Report rep = audit_message({"shape.eml", 0, bytes, ""}, env, settings);
-      best = std::min(best, cpu_seconds() - t0);
+      best = std::min(best, test::process_cpu_seconds() - t0);
       REQUIRE(rep.error.empty());
     }
     return best;

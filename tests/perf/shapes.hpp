@@ -2,11 +2,20 @@
 // line, many RFC 2047 encoded words, redirect chains, link-dense HTML. Shared by tests/perf/shape_test.cpp
 // (the time ratio between 1 MB and 8 MB) and tests/bench/bench_shapes.cpp (MB/s per core).
 #pragma once
+#include <time.h>
+
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace mailaudit::test {
+
+// The process's CPU time in seconds (every thread: the audit's pools too).
+inline double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 inline std::string headers(const std::string& content_type, const std::string& extra = "") {
   return "From: News <news@news.example.com>\r\nTo: reader@example.net\r\nSubject: shape\r\n"

@@ -8,43 +8,23 @@
 #include "dns/zone_resolver.hpp"
 #include "engine/check.hpp"
 #include "rules/rules.hpp"
+#include "check_rows.hpp"
 #include "test_support.hpp"
 
 using namespace mailaudit;
 
 namespace {
 
-// Answers nothing, but says it is live: run_checks must then use its pool.
-class LiveLooking : public dns::Resolver {
- public:
-  std::string mode() const override { return "live"; }
-  std::vector<std::string> servers() const override { return {"127.0.0.1:53"}; }
-
- protected:
-  std::shared_future<dns::Answer> start(const std::string& name, dns::RRType type) override {
-    dns::Answer a;
-    a.name = name;
-    a.type = type;
-    a.status = dns::Status::NXDOMAIN;
-    return dns::ready(a);
-  }
-};
-
-std::vector<Finding> late_info(const Context&) {
+Finding finding(const char* id, Stage stage, Severity severity) {
   Finding f;
-  f.id = "size.ok";
-  f.stage = Stage::end_of_data;
-  f.severity = Severity::info;
-  return {f};
+  f.id = id;
+  f.stage = stage;
+  f.severity = severity;
+  return f;
 }
 
-std::vector<Finding> early_error(const Context&) {
-  Finding f;
-  f.id = "rdns.missing";
-  f.stage = Stage::connect;
-  f.severity = Severity::error;
-  return {f};
-}
+std::vector<Finding> late_info(const Context&) { return {finding("size.ok", Stage::end_of_data, Severity::info)}; }
+std::vector<Finding> early_error(const Context&) { return {finding("rdns.missing", Stage::connect, Severity::error)}; }
 
 std::vector<Finding> throws(const Context&) { throw std::runtime_error("boom"); }
 
@@ -60,7 +40,7 @@ TEST_CASE("run_checks: findings tagged and sorted, a throwing check reported, in
                                      {"thrower", Stage::data, {}, throws},
                                      {"early", Stage::connect, {"rdns.missing"}, early_error}};
   dns::ZoneResolver zones(std::make_shared<dns::ZoneSet>(), nullptr);
-  LiveLooking live;
+  dns::Resolver& live = test::failing_resolver();  // mode "live": run_checks must use its pool
   struct Row {
     const char* label;
     dns::Resolver& resolver;
