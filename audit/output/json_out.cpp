@@ -75,7 +75,6 @@ JsonOut& JsonOut::begin_array() {
   return *this;
 }
 
-
 JsonOut& JsonOut::key(std::string_view name) {
   before_value();
   string(name);

@@ -385,8 +385,17 @@ std::string resolve_href(std::string_view value, const std::string& base) {
   }
   auto colon = v.find(':');
   auto slash = v.find_first_of("/?#");
+  // A scheme as split_url reads one (a letter, then letters, digits, '+', '-' or '.'), without splitting.
+  auto scheme_chars = [&] {
+    for (std::size_t i = 0; i < colon; ++i) {
+      char c = v[i];
+      bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (!alpha && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) return false;
+    }
+    return true;
+  };
   bool has_scheme = colon != std::string::npos && colon > 0 && (slash == std::string::npos || colon < slash) &&
-                    v.substr(0, colon).find('.') == std::string::npos && split_url(v).has_value();
+                    v.substr(0, colon).find('.') == std::string::npos && scheme_chars();
   if (has_scheme) return v;
   if (looks_like_host(v)) return (text::istarts_with(v, "ftp.") ? "ftp://" : "http://") + v;
   if (base.empty()) return "";

@@ -249,6 +249,7 @@ Host normalise_host(std::string_view raw) {
   thread_local std::unordered_map<std::string, Host> remembered;
   if (auto it = remembered.find(std::string(raw)); it != remembered.end()) return it->second;
   Host h = read_host(raw);
+  if (raw.size() > 255) return h;  // no host name is that long (a hostile one may be): not kept
   if (remembered.size() >= kRemembered) remembered.clear();
   remembered.emplace(raw, h);
   return h;

@@ -34,6 +34,7 @@ std::string registered_domain(std::string_view host) {
     const char* rd = psl ? psl_registrable_domain(psl, h.c_str()) : nullptr;
     if (rd) domain = rd;
   }
+  if (host.size() > 255) return domain;  // no host name is that long: not worth keeping
   if (remembered.size() >= kRemembered) remembered.clear();
   remembered.emplace(host, domain);
   return domain;
