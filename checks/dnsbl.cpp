@@ -12,7 +12,7 @@ namespace mailaudit::checks {
 std::vector<Finding> run_dnsbl(const Context& ctx) {
   auto ip = dns::parse_ip(*ctx.envelope.ip);
   if (!ip) return {};
-  auto lists = dns::active_lists(ctx.rules, true, ctx.options.blocklist_keys);
+  const auto& lists = dns::active_lists(ctx.rules, true, ctx.options.blocklist_keys);
   auto results = dns::query_ip_lists(ctx.dns, lists, *ip);
   std::vector<Finding> out;
   std::string clear, offline;

@@ -46,7 +46,7 @@ std::vector<Role> roles(const Context& ctx) {
 std::vector<Finding> run_domain_lists(const Context& ctx) {
   std::vector<Role> rs = roles(ctx);
   if (rs.empty()) return {};
-  auto lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
+  const auto& lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
   std::vector<Finding> out;
   std::vector<std::string> clear_lists, offline_lists, domains;
   std::vector<dns::Answer> clear_evidence;

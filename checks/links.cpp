@@ -105,7 +105,7 @@ std::vector<Finding> run_links(const Context& ctx) {
       landing.push_back(c.final_host);
       landed_at[c.final_host] = &c;
     }
-  auto lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
+  const auto& lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
   for (auto& r : dns::query_domain_lists(ctx.dns, lists, landing)) {
     if (r.state != dns::ListState::listed) continue;
     const links::Chain* c = nullptr;

@@ -87,8 +87,8 @@ std::vector<Finding> run_uri(const Context& ctx) {
                                                     {"where", where(ctx, *mismatched[i])}}));
 
   // Every list lookup and every existence lookup in flight together.
-  auto domain_lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
-  auto ip_lists = dns::active_lists(ctx.rules, true, ctx.options.blocklist_keys);
+  const auto& domain_lists = dns::active_lists(ctx.rules, false, ctx.options.blocklist_keys);
+  const auto& ip_lists = dns::active_lists(ctx.rules, true, ctx.options.blocklist_keys);
   std::vector<std::shared_future<dns::Answer>> existence;
   for (const auto& h : linked) existence.push_back(ctx.dns.lookup_async(h, dns::RRType::A));
   std::vector<dns::ListResult> results = dns::query_domain_lists(ctx.dns, domain_lists, hosts);

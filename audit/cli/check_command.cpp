@@ -215,16 +215,16 @@ int run(const CheckOptions& o, CLI::App& cmd) {
     if (o.format == "jsonl") {
       out->write(report_json_text(r, wo, false) + "\n");
     } else if (o.format == "text") {
-      Report shown = without_ignored(r);
+      Report shown = without_ignored(std::move(r));
       out->write((count ? "\n" : "") + report_text(shown, wo));
       summary.add(shown);
     } else if (o.format == "html") {
       // One page per message; a batch with --output gets the pages one after another (use jsonl for tools).
-      out->write(report_html(without_ignored(r), wo));
+      out->write(report_html(without_ignored(std::move(r)), wo));
     } else if (o.format == "markdown") {
-      out->write((count ? "\n---\n\n" : "") + report_markdown(without_ignored(r), wo));
+      out->write((count ? "\n---\n\n" : "") + report_markdown(without_ignored(std::move(r)), wo));
     } else if (o.format == "junit") {
-      stream->add(without_ignored(r));
+      stream->add(without_ignored(std::move(r)));
     } else {
       stream->add(r);
     }

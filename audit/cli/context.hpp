@@ -44,6 +44,7 @@ std::optional<ConfigUsed> config_used(const ContextState& s, const ContextOption
 
 // The report without its ignored findings: what text, Markdown, HTML and JUnit show.
 Report without_ignored(const Report& r);
+Report without_ignored(Report&& r);  // the same, reusing `r` (a batch's report once judged)
 
 // Reads a previous JSON report or batch. Throws ConfigError naming the file.
 std::vector<PreviousReport> read_baseline(const std::string& file);

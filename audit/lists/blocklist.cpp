@@ -101,7 +101,8 @@ std::vector<ListResult> run(Resolver& dns, const std::vector<std::pair<const rul
 
 }  // namespace
 
-std::vector<rules::Blocklist> active_lists(const rules::Rules& rules, bool ip_lists,
+namespace {
+std::vector<rules::Blocklist> choose_lists(const rules::Rules& rules, bool ip_lists,
                                            const std::map<std::string, std::string>& keys) {
   std::vector<rules::Blocklist> out;
   for (const auto& l : rules.blocklists()) {
@@ -125,6 +126,19 @@ std::vector<rules::Blocklist> active_lists(const rules::Rules& rules, bool ip_li
                            }),
             out.end());
   return out;
+}
+}  // namespace
+
+const std::vector<rules::Blocklist>& active_lists(const rules::Rules& rules, bool ip_lists,
+                                                  const std::map<std::string, std::string>& keys) {
+  // Every message of a batch asks with the same keys: chosen once per rules and key set.
+  std::string key = ip_lists ? "active_lists:ip" : "active_lists:domain";
+  for (const auto& [id, k] : keys) key += "\n" + id + "=" + k;
+  auto lists = rules.derived(key, [&] {
+    return std::static_pointer_cast<const void>(
+        std::make_shared<const std::vector<rules::Blocklist>>(choose_lists(rules, ip_lists, keys)));
+  });
+  return *static_cast<const std::vector<rules::Blocklist>*>(lists.get());
 }
 
 ListResult interpret(const rules::Blocklist& list, const Answer& answer) {

@@ -30,8 +30,9 @@ struct ListResult {
 };
 
 // Lists in use: default or key given; key-based zones filled in; lists replaced by an active one dropped.
-std::vector<rules::Blocklist> active_lists(const rules::Rules& rules, bool ip_lists,
-                                           const std::map<std::string, std::string>& keys);
+// Chosen once per rules and key set; the vector lives as long as `rules` (and its copies).
+const std::vector<rules::Blocklist>& active_lists(const rules::Rules& rules, bool ip_lists,
+                                                  const std::map<std::string, std::string>& keys);
 
 // What `answer` (the A lookup of a query name) says, for `list`; state listed/clear/unusable/unknown/offline.
 ListResult interpret(const rules::Blocklist& list, const Answer& answer);

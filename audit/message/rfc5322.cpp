@@ -202,11 +202,11 @@ std::string msg_id_problem(std::string_view value) {
   return "";
 }
 
-AddressList parse_addresses(std::string_view raw_value) {
+namespace {
+AddressList parse_with_gmime(const std::string& v) {
   static std::once_flag once;
   std::call_once(once, [] { g_mime_init(); });
   AddressList out;
-  std::string v(raw_value);
   InternetAddressList* list = internet_address_list_parse(nullptr, v.c_str());
   if (!list) return out;
   std::vector<InternetAddress*> todo;
@@ -234,6 +234,31 @@ AddressList parse_addresses(std::string_view raw_value) {
     out.mailboxes.push_back(std::move(m));
   }
   g_object_unref(list);
+  return out;
+}
+}  // namespace
+
+AddressList parse_addresses(std::string_view raw_value) {
+  // Several checks read the same From (from, bulk, from_domain, DMARC, the URL list): this thread's last
+  // few answers are kept, so a message's From goes through GMime once rather than five times.
+  struct Remembered {
+    std::string value;
+    AddressList list;
+  };
+  constexpr std::size_t kRemembered = 4;
+  thread_local std::vector<Remembered> remembered;
+  thread_local std::size_t next = 0;
+  for (const auto& r : remembered)
+    if (r.value == raw_value) return r.list;
+  std::string v(raw_value);
+  AddressList out = parse_with_gmime(v);
+  if (v.size() > 4096) return out;  // a hostile header is not worth keeping
+  if (remembered.size() < kRemembered) {
+    remembered.push_back({std::move(v), out});
+  } else {
+    remembered[next] = {std::move(v), out};
+    next = (next + 1) % kRemembered;
+  }
   return out;
 }
 

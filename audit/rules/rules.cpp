@@ -260,6 +260,7 @@ void load_urls(const std::string& file, const toml::table& root, UrlRules& out) 
     throw RulesError(file + ":1: top-level \"shorteners\" and \"unsubscribe_words\" must be set before the first [[table]]");
   for (auto* v : {&out.shorteners, &out.file_extensions, &out.unsubscribe_words})
     for (auto& x : *v) x = dns::normalise_name(x);
+  out.shortener_hosts = {out.shorteners.begin(), out.shorteners.end()};
   out.defanged_schemes.clear();
   for (const auto& spec : string_list(file, root, "defanged_schemes")) {
     auto eq = spec.find('=');
@@ -616,6 +617,8 @@ struct Rules::Data {
   // Built-in rules: each file's embedded text, parsed on first use (nullptr once loaded at construction).
   std::vector<const EmbeddedFile*> sources;
   std::unique_ptr<std::once_flag[]> loaded;
+  std::mutex derived_mu;
+  std::map<std::string, std::shared_ptr<const void>, std::less<>> derived;
   explicit Data(std::size_t files) : sources(files, nullptr), loaded(new std::once_flag[files]) {}
 };
 
@@ -691,6 +694,14 @@ struct RulesLoaders {
     });
   }
 };
+
+std::shared_ptr<const void> Rules::derived(const std::string& key,
+                                           const std::function<std::shared_ptr<const void>()>& make) const {
+  std::lock_guard lock(d_->derived_mu);
+  auto it = d_->derived.find(key);
+  if (it == d_->derived.end()) it = d_->derived.emplace(key, make()).first;
+  return it->second;
+}
 
 const Rules::Data& Rules::need(std::size_t file) const {
   RulesLoaders::need(*d_, file);

@@ -1,6 +1,7 @@
 // Rules: knowledge that changes without the code changing (finding texts, header facts, blocklists...),
 // loaded from the TOML files in rules/. Embedded in the binary; `--rules DIR` lays its files over them.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "model/stage.hpp"
@@ -117,6 +119,8 @@ struct Redirector {
 };
 struct UrlRules {
   std::vector<std::string> shorteners;         // hosts; each matches itself and its subdomains
+  std::unordered_set<std::string> shortener_hosts;  // the same, as a set (filled by the loader): looked up
+                                                    // label by label up a URL's host, not compared one by one
   std::vector<std::string> file_extensions;    // TLDs that are also file name extensions (readme.md)
   std::vector<std::string> unsubscribe_words;  // never fetch a URL holding one of these
   // Defanged schemes in text and the scheme filters read them as ("hxxp" -> "http"), lower case.
@@ -202,6 +206,12 @@ class Rules {
   // (a unit test checks every key the checks use exists).
   const std::string& word(std::string_view key) const;
   const std::map<std::string, std::string, std::less<>>& words() const;
+
+  // A value derived from these rules (the blocklists in use for a set of keys), built by `make` the first
+  // time `key` is asked and kept as long as the rules: a batch derives it once, not once per message.
+  // Copies of the rules share the answers; safe from any thread.
+  std::shared_ptr<const void> derived(const std::string& key,
+                                      const std::function<std::shared_ptr<const void>()>& make) const;
 
  private:
   friend struct RulesLoaders;  // rules.cpp: the {file, loader} table

@@ -15,9 +15,15 @@ namespace mailaudit::urls {
 
 namespace {
 
+// The host or one of its parent domains is a shortener (as rules::host_within matches them).
 bool is_shortener(const std::string& host, const rules::UrlRules& rules) {
-  return std::any_of(rules.shorteners.begin(), rules.shorteners.end(),
-                     [&](const std::string& s) { return rules::host_within(host, s); });
+  for (std::string_view h = host; !h.empty();) {
+    if (rules.shortener_hosts.count(std::string(h))) return true;
+    auto dot = h.find('.');
+    if (dot == std::string_view::npos) break;
+    h.remove_prefix(dot + 1);
+  }
+  return false;
 }
 
 // The site a URL belongs to, for comparing two of them: the registered domain, else the host.

@@ -297,6 +297,7 @@ TEST_CASE("parts scanned as HTML, hosts in A-label form", "[unit]") {
 TEST_CASE("flags: shortener, display mismatch, redirect unwrapping", "[unit]") {
   auto found = extract_html(
       "<a href='https://bit.ly/abc'>x</a>"
+      "<a href='https://go.bit.ly/def'>x</a><a href='https://notbit.ly/ghi'>x</a><a href='https://bit.ly.example.com/j'>x</a>"
       "<a href='https://evil.example.net/login'>https://www.bank.example.com/</a>"
       "<a href='https://click.example.com/t?u=https%3A%2F%2Fshop.example.org%2Fsale'>shop.example.org</a>");
   auto with = [&](const std::string& url) -> const Url* {
@@ -307,6 +308,18 @@ TEST_CASE("flags: shortener, display mismatch, redirect unwrapping", "[unit]") {
   const Url* shortener = with("https://bit.ly/abc");
   REQUIRE(shortener);
   CHECK(shortener->has("shortener"));
+  // A shortener's subdomain is one; a name that only ends in its letters, or holds it in front, is not.
+  struct Row {
+    const char* url;
+    bool want;
+  };
+  for (const Row& r : {Row{"https://go.bit.ly/def", true}, Row{"https://notbit.ly/ghi", false},
+                       Row{"https://bit.ly.example.com/j", false}}) {
+    const Url* u = with(r.url);
+    REQUIRE(u);
+    INFO(r.url << ": got shortener " << u->has("shortener") << ", want " << r.want);
+    CHECK(u->has("shortener") == r.want);
+  }
   const Url* phish = with("https://evil.example.net/login");
   REQUIRE(phish);
   CHECK(phish->has("display_mismatch"));
