@@ -9,15 +9,19 @@ namespace mailaudit::checks {
 
 namespace {
 
-// Bytes a relay sends for `raw` inside DATA: bare LF becomes CRLF, a leading "." is doubled.
+// Bytes a relay sends for `raw` inside DATA: bare LF becomes CRLF, a leading "." is doubled. One pass of
+// byte comparisons without branches (the compiler vectorises it); a line-by-line search costs a call per line.
 std::size_t wire_size(std::string_view raw) {
-  std::size_t size = raw.size();
-  if (!raw.empty() && raw.front() == '.') ++size;
-  for (std::size_t nl = raw.find('\n'); nl != std::string_view::npos; nl = raw.find('\n', nl + 1)) {
-    if (nl == 0 || raw[nl - 1] != '\r') ++size;
-    if (nl + 1 < raw.size() && raw[nl + 1] == '.') ++size;
-  }
-  return size;
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+  const std::size_t n = raw.size();
+  if (n == 0) return 0;
+  std::size_t extra = p[0] == '.';
+  extra += p[0] == '\n' ? 1u + (n > 1 && p[1] == '.') : 0u;
+  std::size_t inner = 0;
+  for (std::size_t i = 1; i + 1 < n; ++i)
+    inner += static_cast<std::size_t>(p[i] == '\n') * (static_cast<std::size_t>(p[i - 1] != '\r') + (p[i + 1] == '.'));
+  if (n > 1 && p[n - 1] == '\n') extra += p[n - 2] != '\r';
+  return n + extra + inner;
 }
 
 // For people: bytes, KB or MiB as the size calls for, with the exact byte count past a few KB.

@@ -123,6 +123,8 @@ int run(const CheckOptions& o, CLI::App& cmd) {
     return 2;
   }
   AuditSettings settings{*rules, dns->resolver(), checks::registry(), o.limits, {}};
+  // Text and JUnit never show the message's digest; hashing every byte of a campaign is not free.
+  settings.digest = o.format != "text" && o.format != "junit";
   settings.options.follow_links = o.follow_links;
   settings.options.allow_private_links = o.allow_private_links;
   settings.options.user_agent = o.user_agent;

@@ -1,7 +1,6 @@
 #include "dns/recording_resolver.hpp"
 
 #include <algorithm>
-#include <set>
 #include <tuple>
 
 namespace mailaudit::dns {
@@ -16,15 +15,15 @@ std::shared_future<Answer> RecordingResolver::start(const std::string& name, RRT
 std::vector<Answer> RecordingResolver::log() const {
   std::lock_guard lock(mu_);
   std::vector<Answer> out;
-  std::set<std::pair<std::string, RRType>> seen;  // one entry per (name, type), as the cache answers once
-  for (const auto& f : started_) {
-    Answer a = f.get();
-    if (seen.insert({a.name, a.type}).second) out.push_back(std::move(a));
-  }
+  out.reserve(started_.size());
+  for (const auto& f : started_) out.push_back(f.get());
   // Checks run concurrently, so the order they asked in varies from run to run; reports must not.
-  std::sort(out.begin(), out.end(), [](const Answer& x, const Answer& y) {
-    return std::tie(x.name, x.type) < std::tie(y.name, y.type);
-  });
+  // One entry per (name, type), as the cache answers once: the first asked of equal ones (a stable sort).
+  auto key_less = [](const Answer& x, const Answer& y) { return std::tie(x.name, x.type) < std::tie(y.name, y.type); };
+  std::stable_sort(out.begin(), out.end(), key_less);
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const Answer& x, const Answer& y) { return x.type == y.type && x.name == y.name; }),
+            out.end());
   return out;
 }
 

@@ -65,7 +65,7 @@ Report audit_message(RawMessage raw, const Envelope& env, const AuditSettings& s
     return r;
   }
   r.message.size = raw.bytes.size();
-  r.message.sha256 = sha256_hex(raw.bytes);
+  if (settings.digest) r.message.sha256 = sha256_hex(raw.bytes);
   ParseLimits limits = settings.limits;
   limits.decode_binary = false;  // no check reads the bytes of an image, archive or PDF
   Message msg = parse_message(std::move(raw.bytes), raw.source, raw.index, limits);

@@ -16,6 +16,7 @@ struct AuditSettings {
   ParseLimits limits;
   CheckOptions options = {};
   ContentEngines content = {};  // --rspamd / --spamd: asked after the checks, when set
+  bool digest = true;           // the message's SHA-256 (Report::message.sha256): off when no output shows it
 };
 
 // A RawMessage with an error gives a Report with only `error` set (and its source).

@@ -271,20 +271,31 @@ struct Walker {
     std::string raw = read_stream(raw_stream);
     part.raw_size = raw.size();
     part.raw_has_8bit = has_8bit(raw);
-    if (g_mime_data_wrapper_get_encoding(w) == GMIME_CONTENT_ENCODING_BASE64) {
+    const GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding(w);
+    if (encoding == GMIME_CONTENT_ENCODING_BASE64) {
       std::string why = base64_problem(raw);
       if (!why.empty()) msg.problems.push_back({"broken_base64", "base64 body: " + why, -1, part.path});
     }
-    raw.clear();
-    raw.shrink_to_fit();
     const bool text = part.media_type.rfind("text/", 0) == 0;
     if (!text && !limits.decode_binary && part.media_type.rfind("message/", 0) != 0) return;
 
-    GPtr<GMimeStream> mem(g_mime_stream_mem_new());
-    g_mime_data_wrapper_write_to_stream(w, mem.get());
-    // The decoded bytes straight from the memory stream's buffer: one copy, not a read loop.
-    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
-    std::string decoded = bytes ? std::string(reinterpret_cast<const char*>(bytes->data), bytes->len) : std::string();
+    // Only base64, quoted-printable and uuencode change the bytes when decoded (GMime's data wrapper
+    // passes every other encoding through as is): those bodies are already what the wrapper would write.
+    const bool encoded = encoding == GMIME_CONTENT_ENCODING_BASE64 ||
+                         encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+                         encoding == GMIME_CONTENT_ENCODING_UUENCODE;
+    std::string decoded;
+    if (!encoded) {
+      decoded = std::move(raw);
+    } else {
+      raw.clear();
+      raw.shrink_to_fit();
+      GPtr<GMimeStream> mem(g_mime_stream_mem_new());
+      g_mime_data_wrapper_write_to_stream(w, mem.get());
+      // The decoded bytes straight from the memory stream's buffer: one copy, not a read loop.
+      GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
+      if (bytes) decoded.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
+    }
     if (text) {
       part.body = to_utf8(std::move(decoded), part.charset);
       part.body_is_text = true;

@@ -27,26 +27,33 @@ struct Style {
   }
 };
 
-// Greedy word wrap of `s` at `width`, each line prefixed with `indent`.
+// Greedy word wrap of `s` at `width`, each line prefixed with `indent`. Built in one string and written
+// once: a batch wraps every finding of every message.
 void wrapped(std::ostringstream& out, std::string_view s, std::string_view indent, std::size_t width = 100) {
+  std::string lines;
+  lines.reserve(s.size() + (s.size() / 40 + 2) * (indent.size() + 1));
   std::size_t col = 0;
   bool line_start = true;
-  for (auto word : text::split(s, ' ')) {
+  for (std::size_t pos = 0; pos <= s.size();) {
+    std::size_t end = std::min(s.find(' ', pos), s.size());
+    std::string_view word = s.substr(pos, end - pos);
+    pos = end + 1;
     if (word.empty()) continue;
     if (!line_start && col + 1 + word.size() > width) {
-      out << "\n";
+      lines += '\n';
       line_start = true;
     }
     if (line_start) {
-      out << indent << word;
+      lines.append(indent).append(word);
       col = indent.size() + word.size();
       line_start = false;
     } else {
-      out << ' ' << word;
+      lines.append(1, ' ').append(word);
       col += 1 + word.size();
     }
   }
-  if (!line_start) out << "\n";
+  if (!line_start) lines += '\n';
+  out.write(lines.data(), static_cast<std::streamsize>(lines.size()));
 }
 
 std::string answer_line(const dns::Answer& a) {

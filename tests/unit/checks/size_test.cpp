@@ -105,3 +105,31 @@ TEST_CASE("size check: the built-in limits name their receivers and sources", "[
   REQUIRE(!fs.empty());
   CHECK(fs[0].detail.find("552 5.3.4") != std::string::npos);
 }
+
+TEST_CASE("size check: bytes on the wire, counted at the edges of the message", "[unit]") {
+  // The title names the wire size: file bytes, plus one per bare LF, plus one per line starting with ".".
+  struct Row {
+    const char* label;
+    std::string raw;
+    std::size_t want;
+  };
+  const std::string h = "From: a@example.com\r\nSubject: s\r\n\r\n";  // 35 bytes, CRLF throughout
+  const Row rows[] = {
+      {"CRLF throughout, last line ended", h + "x\r\n", h.size() + 3},
+      {"last line without a line end", h + "x", h.size() + 1},
+      {"a bare LF as the very last byte", h + "x\n", h.size() + 2 + 1},
+      {"a body of one bare LF", h + "\n", h.size() + 1 + 1},
+      {"a dot line right after the blank line", h + ".x\r\n", h.size() + 4 + 1},
+      {"a dot as the very last byte after CRLF", h + "x\r\n.", h.size() + 4 + 1},
+      {"a bare LF then a dot as the last two bytes", h + "x\n.", h.size() + 3 + 2},
+      {"bare LF headers and a CR alone (not a line end)", "From: a@example.com\nSubject: s\n\nx\ry\n", 36 + 4},
+  };
+  for (const auto& row : rows) {
+    std::string got;
+    for (const auto& f : size_findings(row.raw, small_limits()))
+      if (f.id == "size.ok") got = f.title;
+    const std::string want = "The message is " + std::to_string(row.want) + " bytes on the wire";
+    INFO(row.label << ": got \"" << got << "\", want it to start \"" << want << "\"");
+    CHECK(got.rfind(want, 0) == 0);
+  }
+}
