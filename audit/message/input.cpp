@@ -55,16 +55,31 @@ class MboxSplitter {
     size_ += l.size();
     if (size_ > limits_.max_message_bytes) {
       oversize_ = true;
+      pending_ = {};
       current_.clear();
       return;
     }
-    current_.append(l);
+    // Lines kept as they are lie one after another in the reader's buffer: they are copied as one run
+    // when the buffer moves on (`sync`), not line by line.
+    if (!pending_.empty() && pending_.data() + pending_.size() == l.data()) {
+      pending_ = std::string_view(pending_.data(), pending_.size() + l.size());
+    } else {
+      sync();
+      pending_ = l;
+    }
+  }
+
+  // The reader calls this before it changes or refills its buffer.
+  void sync() {
+    current_.append(pending_);
+    pending_ = {};
   }
 
   void finish() { flush(); }
 
  private:
   void flush() {
+    sync();
     if (!started_) return;
     RawMessage m;
     m.source = source_ + "#" + std::to_string(index_);
@@ -89,6 +104,7 @@ class MboxSplitter {
   const ParseLimits& limits_;
   const std::function<void(RawMessage&&)>& sink_;
   std::string current_;
+  std::string_view pending_;  // lines not yet copied into current_, in the reader's buffer
   std::size_t size_ = 0, index_ = 0;
   bool started_ = false, oversize_ = false, previous_blank_ = true;
 };
@@ -100,7 +116,6 @@ void read_mbox(std::FILE* f, const std::string& source, std::string_view already
   // `at_start`), so a single huge line cannot exhaust memory.
   constexpr std::size_t kBlock = 1 << 16;
   std::string buf(already_read);  // the sniffed prefix: the start of the first line
-  std::vector<char> block(kBlock);
   bool at_start = true;
   for (;;) {
     std::size_t pos = 0;
@@ -115,10 +130,14 @@ void read_mbox(std::FILE* f, const std::string& source, std::string_view already
       at_start = false;
       pos = buf.size();
     }
+    splitter.sync();
     buf.erase(0, pos);
-    std::size_t n = std::fread(block.data(), 1, block.size(), f);
+    // Read straight into the buffer's tail: no block copied in between.
+    const std::size_t kept = buf.size();
+    buf.resize(kept + kBlock);
+    std::size_t n = std::fread(buf.data() + kept, 1, kBlock, f);
+    buf.resize(kept + n);
     if (n == 0) break;
-    buf.append(block.data(), n);
   }
   if (!buf.empty()) splitter.line(buf, at_start);
   splitter.finish();

@@ -430,11 +430,6 @@ struct Walker {
 std::string not_a_message_reason(std::string_view raw) {
   if (raw.empty()) return "empty file";
   std::string_view head = raw.substr(0, 4096);
-  std::size_t nul = std::count(head.begin(), head.end(), '\0');
-  std::size_t ctl = std::count_if(head.begin(), head.end(), [](char c) {
-    unsigned char u = static_cast<unsigned char>(c);
-    return u < 0x20 && c != '\r' && c != '\n' && c != '\t' && c != '\f';
-  });
   std::size_t eol = head.find('\n');
   std::string_view first = head.substr(0, eol);
   if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
@@ -450,6 +445,12 @@ std::string not_a_message_reason(std::string_view raw) {
     });
   }
   if (field_name_ok) return "";
+  // Only a message that is not one is told apart from binary data: the counts are for the error.
+  std::size_t nul = std::count(head.begin(), head.end(), '\0');
+  std::size_t ctl = std::count_if(head.begin(), head.end(), [](char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    return u < 0x20 && c != '\r' && c != '\n' && c != '\t' && c != '\f';
+  });
   if (nul > 0 || ctl * 20 > head.size()) return "binary data, not an email message";
   return "not an email message: the first line is not a header field (\"" + text::printable(first, 40) + "\")";
 }

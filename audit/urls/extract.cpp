@@ -148,7 +148,7 @@ std::vector<Url> extract_urls(const Message& m, const rules::UrlRules& rules, co
     if (p.kind != PartKind::leaf || !p.is_text()) continue;
     std::size_t room = limits.max_urls - out.size();
     if (is_html(p)) {
-      for (auto& h : find_html_urls(p.body, rules, room, limits.max_html_bytes)) {
+      for (auto& h : find_html_urls(p.body, rules, room, limits.max_html_bytes, /*valid_utf8=*/true)) {
         if (h.link.empty()) continue;  // a fragment, cid:, or a relative reference with no base: no host
         add_url(out, std::move(h.raw), std::move(h.link), p.path, std::move(h.source), std::move(h.anchor_text),
                 rules, limits.max_unwrap, limits.max_urls);

@@ -3,6 +3,7 @@
 #include <gumbo.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <memory>
 
@@ -403,12 +404,16 @@ std::string resolve_href(std::string_view value, const std::string& base) {
 }
 
 std::vector<HtmlUrl> find_html_urls(std::string_view html, const rules::UrlRules& rules, std::size_t max,
-                                    std::size_t max_bytes) {
+                                    std::size_t max_bytes, bool valid_utf8) {
+  assert(!valid_utf8 || text::is_valid_utf8(html));  // the claim, verified in the tests' debug builds
   ScanWalker w(rules, max);
-  html = html.substr(0, std::min(html.size(), max_bytes));
+  if (html.size() > max_bytes) {
+    html = html.substr(0, max_bytes);
+    valid_utf8 = false;  // the cut may split a character
+  }
   // Invalid UTF-8 reads as U+FFFD, as a browser's decoder (and gumbo) makes it: a stray byte is then not
   // taken for the end of a host. The check is one fast pass; only broken parts pay for the copy.
-  if (!text::is_valid_utf8(html)) {
+  if (!valid_utf8 && !text::is_valid_utf8(html)) {
     const std::string fixed = text::valid_utf8(html);
     w.parse(fixed, 0);
     return w.finish();

@@ -18,9 +18,10 @@ struct HtmlUrl {
   std::string anchor_text;  // html:a@href: the link's visible text, bounded
 };
 
-// At most `max` results; HTML beyond `max_bytes` is not read.
+// At most `max` results; HTML beyond `max_bytes` is not read. `valid_utf8`: the caller knows `html` is valid
+// UTF-8 (a decoded text part), so it is not checked again unless cut at `max_bytes`.
 std::vector<HtmlUrl> find_html_urls(std::string_view html, const rules::UrlRules& rules, std::size_t max = 5000,
-                                    std::size_t max_bytes = 8u << 20);
+                                    std::size_t max_bytes = 8u << 20, bool valid_utf8 = false);
 
 // The same through gumbo's full HTML5 tree: slower, and bounded to 50,000 tags (gumbo frees its tree
 // recursively). The tests compare find_html_urls with it on the corpora and the fuzz inputs.
