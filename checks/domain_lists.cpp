@@ -57,12 +57,13 @@ std::vector<Finding> run_domain_lists(const Context& ctx) {
     // The cache makes a domain that plays two roles cost one set of lookups.
     for (auto& r : dns::query_domain_lists(ctx.dns, lists, role.host)) {
       const auto& list = *r.list;
-      Args args = list_args(r, {{"host", role.host}});
+      // The placeholders only a listing or a failing list puts into a finding.
+      auto args = [&] { return list_args(r, {{"host", role.host}}); };
       auto note_list = [](std::vector<std::string>& v, const std::string& name) {
         if (std::find(v.begin(), v.end(), name) == v.end()) v.push_back(name);
       };
       switch (r.state) {
-        case dns::ListState::listed: out.push_back(list_finding(ctx.rules, role.listed_id, std::move(r), args)); break;
+        case dns::ListState::listed: out.push_back(list_finding(ctx.rules, role.listed_id, std::move(r), args())); break;
         case dns::ListState::unusable:
         case dns::ListState::unknown: {
           ++problems;
@@ -70,7 +71,7 @@ std::vector<Finding> run_domain_lists(const Context& ctx) {
           // role's stage, not one per stage.
           if (!unusable_lists.insert(list.id).second) break;
           bool unusable = r.state == dns::ListState::unusable;
-          Finding f = list_finding(ctx.rules, unusable ? "lists.unusable" : "lists.temperror", std::move(r), args);
+          Finding f = list_finding(ctx.rules, unusable ? "lists.unusable" : "lists.temperror", std::move(r), args());
           f.stage = role.stage;
           out.push_back(std::move(f));
           break;

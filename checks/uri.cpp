@@ -104,11 +104,12 @@ std::vector<Finding> run_uri(const Context& ctx) {
   std::size_t listed = 0, problems = 0;
   for (auto& r : results) {
     const urls::Url* u = first.count(r.item) ? first[r.item] : nullptr;
-    Args args = list_args(r, {{"url", u ? u->url : r.item}, {"where", u ? where(ctx, *u) : ctx.word("uri.the_message")}});
+    // The placeholders only a listing or a failing list puts into a finding.
+    auto args = [&] { return list_args(r, {{"url", u ? u->url : r.item}, {"where", u ? where(ctx, *u) : ctx.word("uri.the_message")}}); };
     switch (r.state) {
       case dns::ListState::listed:
         ++listed;
-        out.push_back(list_finding(ctx.rules, "uri.listed", std::move(r), args));
+        out.push_back(list_finding(ctx.rules, "uri.listed", std::move(r), args()));
         break;
       case dns::ListState::unusable:
       case dns::ListState::unknown: {
@@ -116,7 +117,7 @@ std::vector<Finding> run_uri(const Context& ctx) {
         // A list that cannot be used fails for every host alike: say it once per list.
         if (!reported_lists.insert(r.list->id).second) break;
         bool unusable = r.state == dns::ListState::unusable;
-        out.push_back(list_finding(ctx.rules, unusable ? "uri.unusable" : "uri.temperror", std::move(r), args));
+        out.push_back(list_finding(ctx.rules, unusable ? "uri.unusable" : "uri.temperror", std::move(r), args()));
         break;
       }
       case dns::ListState::clear:

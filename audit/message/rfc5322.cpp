@@ -82,7 +82,8 @@ bool is_dot_atom(std::string_view s) {
 
 }  // namespace
 
-DateResult parse_date(std::string_view value) {
+namespace {
+DateResult parse_date_value(std::string_view value) {
   std::string v = strip_comments(value);
   for (char& c : v)
     if (c == ',') c = ' ';
@@ -178,6 +179,22 @@ DateResult parse_date(std::string_view value) {
   tm.tm_min = minute;
   tm.tm_sec = second;
   r.when = timegm(&tm) - static_cast<std::time_t>(offset_min) * 60;
+  return r;
+}
+}  // namespace
+
+DateResult parse_date(std::string_view value) {
+  // The headers and bulk checks both read a message's Date: this thread's last answer is kept.
+  thread_local std::string last_value;
+  thread_local DateResult last;
+  thread_local bool have = false;
+  if (have && last_value == value) return last;
+  DateResult r = parse_date_value(value);
+  if (value.size() <= 256) {
+    last_value.assign(value);
+    last = r;
+    have = true;
+  }
   return r;
 }
 

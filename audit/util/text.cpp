@@ -135,21 +135,24 @@ std::string printable(std::string_view s, std::size_t max_len) {
 
 std::string fill(std::string_view templ, const std::vector<std::pair<std::string, std::string>>& args) {
   std::string out;
-  out.reserve(templ.size());
+  out.reserve(templ.size() + 32);
+  // Text between placeholders goes over in runs: every finding of every message is filled from its rules.
   for (std::size_t i = 0; i < templ.size();) {
-    if (templ[i] == '{') {
-      std::size_t close = templ.find('}', i);
-      if (close != std::string_view::npos) {
-        std::string_view key = templ.substr(i + 1, close - i - 1);
-        auto it = std::find_if(args.begin(), args.end(), [&](const auto& kv) { return kv.first == key; });
-        if (it != args.end()) {
-          out += it->second;
-          i = close + 1;
-          continue;
-        }
+    std::size_t open = std::min(templ.find('{', i), templ.size());
+    out.append(templ, i, open - i);
+    i = open;
+    if (i == templ.size()) break;
+    std::size_t close = templ.find('}', i);
+    if (close != std::string_view::npos) {
+      std::string_view key = templ.substr(i + 1, close - i - 1);
+      auto it = std::find_if(args.begin(), args.end(), [&](const auto& kv) { return kv.first == key; });
+      if (it != args.end()) {
+        out += it->second;
+        i = close + 1;
+        continue;
       }
     }
-    out += templ[i++];
+    out += templ[i++];  // a brace that opens no known placeholder stays as written
   }
   return out;
 }
