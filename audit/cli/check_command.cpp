@@ -81,8 +81,11 @@ int run(const CheckOptions& o, CLI::App& cmd) {
 
   std::vector<receivers::Profile> profiles;
   std::vector<std::string> receiver_specs = o.receivers.empty() ? std::vector<std::string>{"auto"} : o.receivers;
+  // "auto" picks profiles by the --rcpt domains: a run without recipients, named profiles, a probe or a
+  // --rules folder (whose receiver files are checked at start) chooses none, and need not read them.
+  const bool profiles_needed = !o.receivers.empty() || !o.rcpt.empty() || o.probe.enabled || !o.rules_dir.empty();
   try {
-    profiles = receivers::load_profiles(o.rules_dir);
+    if (profiles_needed) profiles = receivers::load_profiles(o.rules_dir);
     receivers::select_profiles(receiver_specs, profiles, Report{});  // unknown ids fail here, before any work
   } catch (const receivers::ProfileError& e) {
     std::cerr << "mailaudit: " << e.what() << "\n";

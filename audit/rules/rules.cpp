@@ -16,6 +16,7 @@
 #include "util/text.hpp"
 #include "rules/bounce_rules.hpp"
 #include "rules/embedded.hpp"
+#include "rules/precompiled.hpp"
 
 namespace mailaudit::rules {
 
@@ -63,6 +64,28 @@ void load_findings(const std::string& file, const toml::table& root,
   }
 }
 
+// The same from the table generated at build time (rules/precompiled.hpp): the built-in rules without TOML.
+void load_precompiled_findings(const std::string& file, std::map<std::string, FindingText, std::less<>>& out) {
+  for (const PrecompiledFinding& p : precompiled_findings()) {
+    FindingText f;
+    f.id = p.id;
+    auto st = parse_stage(p.stage);
+    if (!st) throw RulesError(file + ": unknown stage \"" + std::string(p.stage) + "\" for " + f.id);
+    f.stage = *st;
+    auto sv = parse_severity(p.severity);
+    if (!sv) throw RulesError(file + ": unknown severity \"" + std::string(p.severity) + "\" for " + f.id);
+    f.severity = *sv;
+    f.title = p.title;
+    f.detail = p.detail;
+    f.remedy = p.remedy;
+    f.source = p.source;
+    f.references.assign(p.references, p.references + p.reference_count);
+    f.field = p.field;
+    if (out.count(f.id)) throw RulesError(file + ": duplicate finding id " + f.id);
+    out.emplace(f.id, std::move(f));
+  }
+}
+
 void load_headers(const std::string& file, const toml::table& root, HeaderRules& out) {
   out.singular = string_list(file, root, "singular");
   if (auto v = root["max_line_octets"].value<int64_t>()) out.max_line_octets = static_cast<std::size_t>(*v);
@@ -85,6 +108,10 @@ void load_words(const std::string& file, const toml::table& root, std::map<std::
       out[std::string(section.str()) + "." + std::string(key.str())] = std::string(*v.value<std::string>());
     }
   }
+}
+
+void load_precompiled_words(std::map<std::string, std::string, std::less<>>& out) {
+  for (const PrecompiledWord& w : precompiled_words()) out[w.key] = w.value;
 }
 
 std::vector<RdnsPattern> rdns_patterns(const std::string& file, const toml::table& root, std::string_view key,
@@ -627,16 +654,20 @@ struct RulesLoaders {
   using Loader = void (*)(const std::string& file, const toml::table& root, Rules::Data& into);
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
   // A rules file: its loader, and the file whose entries it refers to (content.toml names findings).
+  using Precompiled = void (*)(const std::string& file, Rules::Data& into);
   struct File {
     std::string_view name;
     Loader load;
     std::size_t after = none;
+    // The built-in file's contents generated at build time, taken instead of parsing its TOML (lazy rules only).
+    Precompiled precompiled = nullptr;
   };
 
   // The rules files and their loaders, in load order: the only list of rules files.
   static const std::vector<File>& table() {
     static const std::vector<File> files{
-        {"findings.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_findings(f, t, d.findings); }},
+        {"findings.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_findings(f, t, d.findings); }, none,
+         [](const std::string& f, Rules::Data& d) { load_precompiled_findings(f, d.findings); }},
         {"headers.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_headers(f, t, d.headers); }},
         {"rdns.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_rdns(f, t, d.rdns); }},
         {"blocklists.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_blocklists(f, t, d.blocklists); }},
@@ -647,7 +678,8 @@ struct RulesLoaders {
         {"bulk.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_bulk(f, t, d.bulk); }},
         {"size.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_size(f, t, d.size); }},
         {"content.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_content(f, t, d.findings, d.content); }, 0},
-        {"words.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_words(f, t, d.words); }},
+        {"words.toml", [](const std::string& f, const toml::table& t, Rules::Data& d) { load_words(f, t, d.words); }, none,
+         [](const std::string&, Rules::Data& d) { load_precompiled_words(d.words); }},
     };
     return files;
   }
@@ -690,7 +722,8 @@ struct RulesLoaders {
     std::call_once(d.loaded[i], [&] {
       if (table()[i].after != none) need(d, table()[i].after);
       const EmbeddedFile& f = *d.sources[i];
-      table()[i].load(f.name, parse_toml(f.contents, f.name), d);
+      if (table()[i].precompiled) table()[i].precompiled(f.name, d);
+      else table()[i].load(f.name, parse_toml(f.contents, f.name), d);
     });
   }
 };

@@ -9,6 +9,7 @@
 #include "rules/bounce_rules.hpp"
 #include "rules/embedded.hpp"
 #include "rules/rules.hpp"
+#include "test_support.hpp"
 
 using namespace mailaudit;
 
@@ -68,6 +69,46 @@ TEST_CASE("built-in rules loaded file by file equal the rules loaded whole", "[u
   const rules::Rules copy = lazy;  // copies share what is loaded and what is not yet
   CHECK(copy.headers().singular == whole.headers().singular);
   CHECK(&copy.headers() == &lazy.headers());
+}
+
+TEST_CASE("built-in findings and words generated at build time equal what the TOML loader reads", "[unit]") {
+  // builtin() takes findings.toml and words.toml from the tables cmake/precompile_rules.py generates;
+  // from_files() parses the same embedded files as TOML. Every field of every entry must agree.
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& f : rules::embedded_files()) files.emplace_back(f.name, f.contents);
+  const rules::Rules parsed = rules::Rules::from_files(files);
+  const rules::Rules generated = rules::Rules::builtin();
+  REQUIRE(generated.findings().size() == parsed.findings().size());
+  for (const auto& [id, want] : parsed.findings()) {
+    const rules::FindingText* got = generated.finding(id);
+    INFO(id << ": missing from the generated table");
+    REQUIRE(got != nullptr);
+    struct Field {
+      const char* name;
+      std::string got, want;
+    };
+    const Field fields[] = {
+        {"id", got->id, want.id},
+        {"stage", std::string(to_string(got->stage)), std::string(to_string(want.stage))},
+        {"severity", std::string(to_string(got->severity)), std::string(to_string(want.severity))},
+        {"title", got->title, want.title},
+        {"detail", got->detail, want.detail},
+        {"remedy", got->remedy, want.remedy},
+        {"source", got->source, want.source},
+        {"field", got->field, want.field},
+        {"references", test::join(got->references), test::join(want.references)},
+    };
+    for (const auto& f : fields) {
+      INFO(id << "." << f.name << ": got \"" << f.got << "\", want \"" << f.want << "\"");
+      CHECK(f.got == f.want);
+    }
+  }
+  REQUIRE(generated.words().size() == parsed.words().size());
+  for (const auto& [key, want] : parsed.words()) {
+    auto it = generated.words().find(key);
+    INFO(key << ": got " << (it == generated.words().end() ? "(missing)" : "\"" + it->second + "\"") << ", want \"" << want << "\"");
+    CHECK((it != generated.words().end() && it->second == want));
+  }
 }
 
 TEST_CASE("finding ids of the checks are unique across the registry", "[unit]") {
