@@ -10,7 +10,11 @@ Only the shape is checked here (a table per finding, strings where strings belon
 the tables checks stages, severities and duplicate ids with the same errors as the TOML loader.
 """
 import sys
-import tomllib
+
+try:
+    import tomllib
+except ImportError:  # Python before 3.11
+    sys.exit("precompile_rules.py: needs Python 3.11 or later (tomllib); Debian 12's python3 has it")
 
 
 def fail(path, message):

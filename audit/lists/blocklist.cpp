@@ -60,10 +60,18 @@ std::string test_point_problem(const rules::Blocklist& list, const Answer& liste
 
 std::vector<ListResult> run(Resolver& dns, const std::vector<std::pair<const rules::Blocklist*, std::string>>& asks,
                             const std::vector<std::string>& items) {
-  // Round 1: every query name and both test points of every list, together.
+  // Round 1: every query name and both test points of every list, together. A list's test points are
+  // asked once however many names are asked of it (a newsletter asks a dozen hosts of each list).
   std::vector<Query> queries;
-  for (const auto& [list, name] : asks) {
-    queries.push_back({name, RRType::A});
+  std::vector<const rules::Blocklist*> tested;  // the lists whose test points follow the query names
+  std::vector<std::size_t> test_at(asks.size());
+  for (std::size_t i = 0; i < asks.size(); ++i) {
+    queries.push_back({asks[i].second, RRType::A});
+    auto it = std::find(tested.begin(), tested.end(), asks[i].first);
+    test_at[i] = static_cast<std::size_t>(it - tested.begin());
+    if (it == tested.end()) tested.push_back(asks[i].first);
+  }
+  for (const rules::Blocklist* list : tested) {
     queries.push_back({test_point_name(*list, list->test_listed), RRType::A});
     queries.push_back({test_point_name(*list, list->test_not_listed), RRType::A});
   }
@@ -71,17 +79,19 @@ std::vector<ListResult> run(Resolver& dns, const std::vector<std::pair<const rul
   std::vector<ListResult> out;
   std::vector<Query> reasons;
   for (std::size_t i = 0; i < asks.size(); ++i) {
-    const Answer& main = answers[3 * i];
+    const Answer& main = answers[i];
+    const Answer& listed_point = answers[asks.size() + 2 * test_at[i]];
+    const Answer& clear_point = answers[asks.size() + 2 * test_at[i] + 1];
     ListResult r = interpret(*asks[i].first, main);
     r.item = items[i];
     r.evidence = {main};
     if (r.state == ListState::listed || r.state == ListState::clear) {
-      std::string why = test_point_problem(*asks[i].first, answers[3 * i + 1], answers[3 * i + 2]);
+      std::string why = test_point_problem(*asks[i].first, listed_point, clear_point);
       if (!why.empty()) {
         r.state = ListState::unusable;
         r.meaning = why;
-        r.evidence.push_back(answers[3 * i + 1]);
-        r.evidence.push_back(answers[3 * i + 2]);
+        r.evidence.push_back(listed_point);
+        r.evidence.push_back(clear_point);
       }
     }
     if (r.state == ListState::listed) reasons.push_back({r.query, RRType::TXT});
