@@ -14,16 +14,21 @@ std::shared_future<Answer> RecordingResolver::start(const std::string& name, RRT
 
 std::vector<Answer> RecordingResolver::log() const {
   std::lock_guard lock(mu_);
-  std::vector<Answer> out;
-  out.reserve(started_.size());
-  for (const auto& f : started_) out.push_back(f.get());
+  // Sorted and deduplicated as pointers into the futures' answers: only the answers kept are copied.
+  std::vector<const Answer*> all;
+  all.reserve(started_.size());
+  for (const auto& f : started_) all.push_back(&f.get());
   // Checks run concurrently, so the order they asked in varies from run to run; reports must not.
   // One entry per (name, type), as the cache answers once: the first asked of equal ones (a stable sort).
-  auto key_less = [](const Answer& x, const Answer& y) { return std::tie(x.name, x.type) < std::tie(y.name, y.type); };
-  std::stable_sort(out.begin(), out.end(), key_less);
-  out.erase(std::unique(out.begin(), out.end(),
-                        [](const Answer& x, const Answer& y) { return x.type == y.type && x.name == y.name; }),
-            out.end());
+  std::stable_sort(all.begin(), all.end(), [](const Answer* x, const Answer* y) {
+    return std::tie(x->name, x->type) < std::tie(y->name, y->type);
+  });
+  all.erase(std::unique(all.begin(), all.end(),
+                        [](const Answer* x, const Answer* y) { return x->type == y->type && x->name == y->name; }),
+            all.end());
+  std::vector<Answer> out;
+  out.reserve(all.size());
+  for (const Answer* a : all) out.push_back(*a);
   return out;
 }
 
