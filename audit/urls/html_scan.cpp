@@ -1,6 +1,7 @@
 #include "urls/html_scan.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace mailaudit::urls {
@@ -22,6 +23,28 @@ bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
 bool ascii_alnum(char c) { return ascii_alpha(c) || ascii_digit(c); }
 bool html_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Bytes that end a tag name (HTML white space, '/', '>') and those that end an attribute name (the same
+// and '='), by table: names are found by their extent, then appended in one piece and lowered in place.
+enum : unsigned char { kEndsTagName = 1, kEndsAttrName = 2 };
+constexpr std::array<unsigned char, 256> name_ends() {
+  std::array<unsigned char, 256> t{};
+  for (unsigned char c : {' ', '\t', '\n', '\f', '\r', '/', '>'}) t[c] = kEndsTagName | kEndsAttrName;
+  t[static_cast<unsigned char>('=')] = kEndsAttrName;
+  return t;
+}
+constexpr std::array<unsigned char, 256> kNameEnds = name_ends();
+
+std::size_t name_end(std::string_view s, std::size_t j, unsigned char kind) {
+  while (j < s.size() && !(kNameEnds[static_cast<unsigned char>(s[j])] & kind)) ++j;
+  return j;
+}
+
+void append_lower(std::string& out, std::string_view v) {
+  const std::size_t from = out.size();
+  out.append(v);
+  for (std::size_t i = from; i < out.size(); ++i) out[i] = lower(out[i]);
+}
 
 const Entity* find_entity(std::string_view name) {
   auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
@@ -195,7 +218,11 @@ bool HtmlScanner::opens(std::size_t lt) const {
 bool HtmlScanner::tag(HtmlToken& t, bool end) {
   std::size_t j = i_ + (end ? 2 : 1);
   t.kind = end ? HtmlToken::end_tag : HtmlToken::start_tag;
-  while (j < s_.size() && !html_space(s_[j]) && s_[j] != '/' && s_[j] != '>') t.name += lower(s_[j++]);
+  {
+    const std::size_t from = j;
+    j = name_end(s_, j, kEndsTagName);
+    append_lower(t.name, s_.substr(from, j - from));
+  }
   for (;;) {
     while (j < s_.size() && (html_space(s_[j]) || s_[j] == '/')) {
       if (s_[j] == '/' && j + 1 < s_.size() && s_[j + 1] == '>') t.self_closing = true;
@@ -214,8 +241,11 @@ bool HtmlScanner::tag(HtmlToken& t, bool end) {
     HtmlAttr& a = t.attrs[t.attr_count];
     a.name.clear();
     a.value.clear();
-    a.name += lower(s_[j++]);
-    while (j < s_.size() && !html_space(s_[j]) && s_[j] != '/' && s_[j] != '>' && s_[j] != '=') a.name += lower(s_[j++]);
+    {
+      const std::size_t from = j++;  // the first byte belongs to the name whatever it is (a leading '=')
+      j = name_end(s_, j, kEndsAttrName);
+      append_lower(a.name, s_.substr(from, j - from));
+    }
     std::size_t k = j;
     while (k < s_.size() && html_space(s_[k])) ++k;
     if (k < s_.size() && s_[k] == '=') {
