@@ -537,3 +537,31 @@ TEST_CASE("hostile HTML stays bounded", "[unit]") {
   CHECK(find_html_urls(many, url_rules(), 100).size() == 100);
   CHECK(find_css_urls(std::string(100000, '(')).empty());
 }
+
+TEST_CASE("css: url() and @import found in order, whatever surrounds them", "[unit]") {
+  struct Row {
+    const char* label;
+    std::string css;
+    std::size_t max;
+    std::vector<std::string> want;
+  };
+  const Row rows[] = {
+      {"nothing", "color:#333;padding:8px", 10, {}},
+      {"parentheses that are not url(", "width:calc(100% - 2px);color:rgb(1,2,3)", 10, {}},
+      {"url( in any case, quoted or not", "a{b:URL('x.png')} c{d:uRl(y.png)} e{f:url( \"z.png\" )}", 10, {"x.png", "y.png", "z.png"}},
+      {"a url( right after another u", "uurl(a.png)", 10, {"a.png"}},
+      {"url at the very start and @import after it", "url(a.png);@import 'b.css';", 10, {"a.png", "b.css"}},
+      {"@import before url(", "@import \"b.css\"; x{y:url(a.png)}", 10, {"b.css", "a.png"}},
+      {"@import without quotes is not read", "@import b.css; x{y:url(a.png)}", 10, {"a.png"}},
+      {"@media is no @import", "@media screen{x{y:url(m.png)}}", 10, {"m.png"}},
+      {"an unclosed quote runs to the end", "x{y:url('a.png", 10, {"a.png"}},
+      {"a url( inside a url value is not read again", "x{y:url('u(url(b.png)')}", 10, {"u(url(b.png)"}},
+      {"the bound", "url(a) url(b) url(c)", 2, {"a", "b"}},
+      {"url( as the last four bytes", "x url(", 10, {}},
+  };
+  for (const auto& row : rows) {
+    auto got = find_css_urls(row.css, row.max);
+    INFO(row.label << ": got " << test::join(got) << ", want " << test::join(row.want));
+    CHECK(got == row.want);
+  }
+}
