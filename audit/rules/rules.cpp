@@ -653,8 +653,8 @@ struct Rules::Data {
 struct RulesLoaders {
   using Loader = void (*)(const std::string& file, const toml::table& root, Rules::Data& into);
   static constexpr std::size_t none = static_cast<std::size_t>(-1);
-  // A rules file: its loader, and the file whose entries it refers to (content.toml names findings).
   using Precompiled = void (*)(const std::string& file, Rules::Data& into);
+  // A rules file: its loader, and the file whose entries it refers to (content.toml names findings).
   struct File {
     std::string_view name;
     Loader load;
