@@ -1,5 +1,6 @@
 // mailaudit: at which SMTP stage could a receiver reject this message, and why?
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 #include <iostream>
 #include <string_view>
 
@@ -13,6 +14,11 @@ int main(int argc, char** argv) {
     std::cout << "mailaudit " << MAILAUDIT_VERSION << "\n";
     return 0;
   }
+  // A batch allocates and frees much the same working set for every message (its bytes, parts, URL
+  // records). glibc gives the top of the heap back to the kernel after each free that leaves more than
+  // 128 KiB there, and the next message faults those pages in again: 37,000 page faults on 1,000 link-dense
+  // newsletters. Keeping 16 MiB of slack at the top removes them; pages never touched cost nothing.
+  mallopt(M_TOP_PAD, 16 << 20);
   CLI::App app{"mailaudit: predicts at which SMTP stage a receiver could reject a message, and why"};
   app.set_version_flag("--version", std::string("mailaudit ") + MAILAUDIT_VERSION);
   app.require_subcommand(1);
