@@ -67,8 +67,11 @@ std::string target_decoded(std::string_view v) {
 
 // A value that is, or encodes, a web URL.
 std::string as_target(std::string_view value) {
-  std::string v = target_decoded(value);
-  if (is_web_url(v)) return v;
+  if (value.find('%') == std::string_view::npos) {
+    if (is_web_url(value)) return std::string(value);  // nothing to decode: no copy for the common token
+  } else if (std::string v = target_decoded(value); is_web_url(v)) {
+    return v;
+  }
   // Only a value whose first 8 characters decode to "http" (any case) can encode a web URL: most tokens
   // of tracked links are not decoded whole.
   if (value.size() >= 16 && text::istarts_with(base64_decoded(value.substr(0, 8)), "http")) {
@@ -79,12 +82,27 @@ std::string as_target(std::string_view value) {
   return "";
 }
 
-std::string query_value(std::string_view query, std::string_view name) {
-  for (auto pair : text::split(query, '&')) {
-    auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+// Calls `f` on each piece of `s` between `sep`s (empty ones too), in order, until it returns true; says
+// whether one did. The pieces of a tracked link's query and path, without a vector for them.
+template <typename F>
+bool any_piece(std::string_view s, char sep, F&& f) {
+  for (std::size_t start = 0;;) {
+    const std::size_t pos = s.find(sep, start);
+    if (f(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start))) return true;
+    if (pos == std::string_view::npos) return false;
+    start = pos + 1;
   }
-  return "";
+}
+
+std::string query_value(std::string_view query, std::string_view name) {
+  std::string out;
+  any_piece(query, '&', [&](std::string_view pair) {
+    auto eq = pair.find('=');
+    if (eq == std::string_view::npos || pair.substr(0, eq) != name) return false;
+    out = std::string(pair.substr(eq + 1));
+    return true;
+  });
+  return out;
 }
 
 }  // namespace
@@ -107,29 +125,37 @@ std::string embedded_target(std::string_view url, const rules::UrlRules& rules) 
     Host h = normalise_host(first);
     if (!h.name.empty() && (h.ip || is_plausible_domain(h.name))) return "http://" + rest;
   }
-  if (parts->has_query)
-    for (auto pair : text::split(parts->query, '&')) {
-      auto eq = pair.find('=');
-      if (eq == std::string_view::npos) continue;
-      std::string t = as_target(pair.substr(eq + 1));
-      if (!t.empty()) return t;
+  std::string target;
+  if (parts->has_query && any_piece(parts->query, '&', [&](std::string_view pair) {
+        auto eq = pair.find('=');
+        if (eq == std::string_view::npos) return false;
+        target = as_target(pair.substr(eq + 1));
+        return !target.empty();
+      }))
+    return target;
+  // A path that carries a whole URL: /redirect/https://target/... or /r/aHR0cHM6Ly8... (base64). Both
+  // written forms hold a ':' once decoded, so a path with neither ':' nor '%' holds none.
+  if (parts->path.find_first_of(":%") != std::string::npos) {
+    std::string path = fully_decoded(parts->path);
+    const std::string low = text::lower(path);
+    for (std::string_view scheme : {"/http:/", "/https:/"}) {
+      auto p = low.find(scheme);
+      if (p == std::string::npos) continue;
+      std::string t = path.substr(p + 1);
+      auto colon = t.find(':');
+      if (t.compare(colon + 1, 2, "//") != 0) t.insert(colon + 1, "/");  // proxies collapse "//" to "/"
+      if (parts->has_query) t += "?" + parts->query;
+      return t;
     }
-  // A path that carries a whole URL: /redirect/https://target/... or /r/aHR0cHM6Ly8... (base64).
-  std::string path = fully_decoded(parts->path);
-  const std::string low = text::lower(path);
-  for (std::string_view scheme : {"/http:/", "/https:/"}) {
-    auto p = low.find(scheme);
-    if (p == std::string::npos) continue;
-    std::string t = path.substr(p + 1);
-    auto colon = t.find(':');
-    if (t.compare(colon + 1, 2, "//") != 0) t.insert(colon + 1, "/");  // proxies collapse "//" to "/"
-    if (parts->has_query) t += "?" + parts->query;
-    return t;
   }
-  for (auto seg : text::split(parts->path, '/'))
-    if (seg.size() >= 16)
-      if (std::string t = as_target(seg); !t.empty() && !text::istarts_with(fully_decoded(seg), "http")) return t;
-  return "";
+  any_piece(parts->path, '/', [&](std::string_view seg) {
+    if (seg.size() < 16) return false;
+    target = as_target(seg);
+    if (!target.empty() && !text::istarts_with(fully_decoded(seg), "http")) return true;
+    target.clear();
+    return false;
+  });
+  return target;
 }
 
 }  // namespace mailaudit::urls
