@@ -113,8 +113,6 @@ std::optional<ConfigUsed> config_used(const ContextState& s, const ContextOption
   return c;
 }
 
-Report without_ignored(const Report& r) { return without_ignored(Report(r)); }
-
 Report without_ignored(Report&& r) {
   std::erase_if(r.findings, [](const Finding& f) { return f.ignored; });
   return std::move(r);

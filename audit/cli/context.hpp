@@ -42,9 +42,9 @@ void finish_report(Report& r, const ContextState& s, const ContextOptions& o);
 // What the JSON report says about the config that applied.
 std::optional<ConfigUsed> config_used(const ContextState& s, const ContextOptions& o);
 
-// The report without its ignored findings: what text, Markdown, HTML and JUnit show.
-Report without_ignored(const Report& r);
-Report without_ignored(Report&& r);  // the same, reusing `r` (a batch's report once judged)
+// The report without its ignored findings: what text, Markdown, HTML and JUnit show. Takes the report
+// (a batch's, once judged) and reuses it rather than copying it.
+Report without_ignored(Report&& r);
 
 // Reads a previous JSON report or batch. Throws ConfigError naming the file.
 std::vector<PreviousReport> read_baseline(const std::string& file);
